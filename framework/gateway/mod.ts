@@ -1,0 +1,7 @@
+/**
+ * The gateway protocol: PEP 3333 in TypeScript, and the adapters that turn fetch
+ * requests or raw HTTP/1.1 bytes into environs and back.
+ *
+ * @module
+ */
+export type * from "./types.ts";

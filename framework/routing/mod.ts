@@ -1,0 +1,5 @@
+/**
+ * Werkzeug-style URL routing: `Map`, `Rule`, converters and `MapAdapter`.
+ *
+ * @module
+ */

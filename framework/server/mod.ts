@@ -1,0 +1,7 @@
+/**
+ * The servers: the reference HTTP/1.1 engine on `Deno.listen`, the `Deno.serve` engine
+ * and the `Deno.serveHttp` engine, behind one `serve()`.
+ *
+ * @module
+ */
+export type * from "./types.ts";
