@@ -3,3 +3,4 @@
  *
  * @module
  */
+export * from "./rule_args.ts";
