@@ -4,3 +4,4 @@
  *
  * @module
  */
+export * from "./urls.ts";
