@@ -5,3 +5,5 @@
  * @module
  */
 export type * from "./types.ts";
+export * from "./input_stream.ts";
+export * from "./error_stream.ts";

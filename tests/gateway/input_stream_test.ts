@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import { BodyInput, bytesInput } from "../../framework/gateway/input_stream.ts";
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+const text = (b: Uint8Array) => dec.decode(b);
+
+/** An input whose source yields the given pieces, counting pulls. */
+function piecewise(pieces: string[]): { input: BodyInput; pulls: () => number } {
+  let pulls = 0;
+  const queue = pieces.map((p) => enc.encode(p));
+  const input = new BodyInput(() => {
+    pulls++;
+    return Promise.resolve(queue.shift() ?? null);
+  });
+  return { input, pulls: () => pulls };
+}
+
+Deno.test("BodyInput.read() with no size reads the whole body across chunks", async () => {
+  const { input } = piecewise(["hel", "lo ", "world"]);
+  assert.equal(text(await input.read()), "hello world");
+  assert.equal((await input.read()).length, 0);
+});
+
+Deno.test("BodyInput.read(n) returns exactly n bytes until the end, then fewer, then empty", async () => {
+  const { input } = piecewise(["ab", "cdef", "g"]);
+  assert.equal(text(await input.read(3)), "abc");
+  assert.equal(text(await input.read(3)), "def");
+  assert.equal(text(await input.read(3)), "g");
+  assert.equal((await input.read(3)).length, 0);
+  assert.equal((await input.read()).length, 0);
+});
+
+Deno.test("BodyInput pulls lazily: nothing is pulled before the first read", async () => {
+  const { input, pulls } = piecewise(["abc", "def"]);
+  assert.equal(pulls(), 0);
+  assert.equal(text(await input.read(2)), "ab");
+  assert.equal(pulls(), 1);
+  assert.equal(text(await input.read(1)), "c");
+  assert.equal(pulls(), 1, "a buffered byte must not trigger a pull");
+});
+
+Deno.test("BodyInput.readline() splits on \\n across chunk boundaries", async () => {
+  const { input } = piecewise(["first li", "ne\nsecond\n", "third"]);
+  assert.equal(text(await input.readline()), "first line\n");
+  assert.equal(text(await input.readline()), "second\n");
+  assert.equal(text(await input.readline()), "third");
+  assert.equal((await input.readline()).length, 0);
+});
+
+Deno.test("BodyInput.readline(size) stops at size bytes", async () => {
+  const { input } = piecewise(["abcdef\nxy"]);
+  assert.equal(text(await input.readline(4)), "abcd");
+  assert.equal(text(await input.readline(10)), "ef\n");
+  assert.equal(text(await input.readline(1)), "x");
+  assert.deepEqual((await input.readlines()).map(text), ["y"]);
+});
+
+Deno.test("BodyInput async iteration yields buffered bytes then the rest", async () => {
+  const { input } = piecewise(["12", "345", "", "6"]);
+  assert.equal(text(await input.read(1)), "1");
+  const seen: string[] = [];
+  for await (const chunk of input) seen.push(text(chunk));
+  assert.deepEqual(seen, ["2", "345", "6"]);
+  assert.equal((await input.read()).length, 0);
+});
+
+Deno.test("BodyInput runs onFirstRead once, before the first pull", async () => {
+  const events: string[] = [];
+  let n = 0;
+  const input = new BodyInput(() => {
+    events.push("pull");
+    return Promise.resolve(n++ < 2 ? enc.encode("x") : null);
+  }, { onFirstRead: () => events.push("first") });
+  assert.deepEqual(events, []);
+  await input.read();
+  assert.deepEqual(events, ["first", "pull", "pull", "pull"]);
+});
+
+Deno.test("BodyInput propagates an error from pull to this and later readers", async () => {
+  let calls = 0;
+  const input = new BodyInput(() => {
+    calls++;
+    return calls === 1 ? Promise.resolve(enc.encode("ok")) : Promise.reject(new Error("reset"));
+  });
+  assert.equal(text(await input.read(2)), "ok");
+  await assert.rejects(input.read(), /reset/);
+  await assert.rejects(input.readline(), /reset/);
+  assert.equal(calls, 2, "a failed source is not pulled again");
+});
+
+Deno.test("BodyInput.read rejects a size that is not a number", async () => {
+  const input = bytesInput(enc.encode("abc"));
+  await assert.rejects(input.read("3" as unknown as number), TypeError);
+});
+
+Deno.test("bytesInput reads the given bytes and then ends", async () => {
+  const input = bytesInput(enc.encode("a=1\nb=2"));
+  assert.equal(input.exhausted, false);
+  assert.equal(text(await input.readline()), "a=1\n");
+  assert.equal(text(await input.read()), "b=2");
+  assert.equal(input.exhausted, true);
+  assert.equal((await input.read(5)).length, 0);
+});
