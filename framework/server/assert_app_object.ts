@@ -1,0 +1,38 @@
+/**
+ * What servers accept as an app: a `WsgiApp` function or an object with a `wsgiApp` method.
+ *
+ * @module
+ */
+import type { AppObject } from "../gateway/types.ts";
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : typeof value;
+}
+
+/**
+ * Checks that `app` is an app object: a `WsgiApp` function or an object with a `wsgiApp`
+ * method.
+ *
+ * @param app The value to check.
+ * @param what How to name the value in the error message.
+ * @throws {TypeError} When it is neither.
+ */
+export function assertAppObject(app: unknown, what: string = "app"): asserts app is AppObject {
+  if (typeof app === "function") return;
+  if (typeof app === "object" && app !== null) {
+    const wsgiApp = (app as { wsgiApp?: unknown }).wsgiApp;
+    if (typeof wsgiApp === "function") return;
+    throw new TypeError(
+      `${what} is not an app object: it is an object without a wsgiApp method ` +
+        `(wsgiApp is ${describe(wsgiApp)})`,
+    );
+  }
+  throw new TypeError(
+    `${what} is not an app object: expected a function (environ, startResponse) or an ` +
+      `object with a wsgiApp method, got ${describe(app)}`,
+  );
+}
