@@ -7,3 +7,5 @@
 export type * from "./types.ts";
 export * from "./input_stream.ts";
 export * from "./error_stream.ts";
+export * from "./header_validation.ts";
+export * from "./run_app.ts";

@@ -1,0 +1,129 @@
+/**
+ * Checks on what an app passes to `startResponse`: the status line's shape and the header
+ * list (token names, latin-1 values without CR, LF or NUL, no hop-by-hop names).
+ *
+ * @module
+ */
+
+// RFC 9110 token characters.
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+// CR, LF, NUL, or anything beyond latin-1: response splitting or an unencodable value.
+const BAD_VALUE = /[\0\r\n\u0100-\uffff]/;
+// Control characters other than HTAB, and anything beyond latin-1, in a reason phrase.
+// deno-lint-ignore no-control-regex
+const BAD_REASON = /[\0-\x08\x0a-\x1f\x7f\u0100-\uffff]/;
+
+/**
+ * The hop-by-hop header names (lowercase) that an app may not set: they describe one
+ * connection, which only the server knows (PEP 3333).
+ */
+export const HOP_BY_HOP_HEADERS: ReadonlySet<string> = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "trailers",
+  "transfer-encoding",
+  "upgrade",
+]);
+
+/**
+ * Whether `name` is a hop-by-hop header name, in any case.
+ *
+ * @param name A header name.
+ * @returns `true` for `Connection`, `Keep-Alive`, `Transfer-Encoding`, and the rest.
+ */
+export function isHopByHop(name: string): boolean {
+  // Every hop-by-hop name is 2 to 19 characters long and starts with c, k, p, t or u.
+  const n = name.length;
+  if (n < 2 || n > 19) return false;
+  const c = name.charCodeAt(0) | 0x20;
+  if (c !== 0x63 && c !== 0x6b && c !== 0x70 && c !== 0x74 && c !== 0x75) return false;
+  return HOP_BY_HOP_HEADERS.has(name.toLowerCase());
+}
+
+/**
+ * Checks a status line such as `"200 OK"`: three digits, a space, then a reason phrase
+ * (which may be empty) without control characters.
+ *
+ * @param status What the app passed to `startResponse`.
+ * @returns The status code.
+ * @throws {TypeError} When the status is not `"NNN Reason"`-shaped.
+ */
+export function validateStatus(status: string): number {
+  if (typeof status !== "string") {
+    throw new TypeError(`Status must be a string such as "200 OK", not ${describe(status)}`);
+  }
+  const d0 = status.charCodeAt(0) - 48;
+  const d1 = status.charCodeAt(1) - 48;
+  const d2 = status.charCodeAt(2) - 48;
+  if (
+    !(d0 >= 1 && d0 <= 9 && d1 >= 0 && d1 <= 9 && d2 >= 0 && d2 <= 9) ||
+    status.charCodeAt(3) !== 32 || BAD_REASON.test(status)
+  ) {
+    throw new TypeError(
+      `Invalid status ${JSON.stringify(status)}: expected three digits, a space and a ` +
+        `reason phrase, such as "200 OK"`,
+    );
+  }
+  return d0 * 100 + d1 * 10 + d2;
+}
+
+/**
+ * Checks one header: the name is an RFC 9110 token and not hop-by-hop, the value a
+ * latin-1 string without CR, LF or NUL.
+ *
+ * @param name The header name.
+ * @param value The header value.
+ * @throws {TypeError} Naming the header, when either is invalid.
+ */
+export function validateHeader(name: string, value: string): void {
+  if (typeof name !== "string" || !TOKEN.test(name)) {
+    throw new TypeError(`Invalid header name ${describe(name)}: it must be an HTTP token`);
+  }
+  if (typeof value !== "string") {
+    throw new TypeError(`Header ${name} must have a string value, not ${describe(value)}`);
+  }
+  if (BAD_VALUE.test(value)) {
+    throw new TypeError(
+      `Invalid value for header ${name}: ${JSON.stringify(value)} contains CR, LF, NUL ` +
+        `or a character outside latin-1`,
+    );
+  }
+  if (isHopByHop(name)) {
+    throw new TypeError(
+      `Header ${name} is hop-by-hop: an app may not set it, the server manages the connection`,
+    );
+  }
+}
+
+/**
+ * Checks a header list as given to `startResponse`, without copying it.
+ *
+ * @param headers An array of `[name, value]` pairs.
+ * @throws {TypeError} Naming the first invalid header.
+ */
+export function validateHeaders(headers: [string, string][]): void {
+  if (!Array.isArray(headers)) {
+    throw new TypeError(
+      `Headers must be an array of [name, value] pairs, not ${describe(headers)}`,
+    );
+  }
+  for (let i = 0; i < headers.length; i++) {
+    const pair = headers[i];
+    if (!Array.isArray(pair) || pair.length !== 2) {
+      throw new TypeError(`Header #${i} must be a [name, value] pair, not ${describe(pair)}`);
+    }
+    validateHeader(pair[0], pair[1]);
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (value === null) return "null";
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (typeof value === "object") return `an object (${value.constructor?.name ?? "Object"})`;
+  return `${typeof value} ${String(value)}`;
+}
