@@ -5,3 +5,8 @@
  * @module
  */
 export * from "./urls.ts";
+export * from "./status_codes.ts";
+export * from "./exceptions.ts";
+export * from "./multi_dict.ts";
+export * from "./headers.ts";
+export * from "./header_values.ts";
