@@ -4,3 +4,5 @@
  *
  * @module
  */
+export * from "./file_storage.ts";
+export * from "./multipart_parser.ts";
