@@ -6,3 +6,4 @@
  */
 export * from "./file_storage.ts";
 export * from "./multipart_parser.ts";
+export * from "./secure_filename.ts";
