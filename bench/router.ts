@@ -1,0 +1,217 @@
+/**
+ * `deno task bench:router`: phial's `MapAdapter` against memoirist, find-my-way and
+ * Hono's TrieRouter, on the GitHub REST API's route table and on a growth series of
+ * generated tables, replaying a fixed, seeded mix of static, parametric and missing
+ * paths. Prints markdown tables. Options: `--quick` (shorter rounds), `--no-phial`.
+ *
+ * @module
+ */
+import { type GithubRoute, githubRoutes, githubRoutesFull } from "./data/github_routes.ts";
+import { generateRoutes } from "./data/generated_routes.ts";
+import { type BenchRequest, makeRequests, MIX } from "./route_requests.ts";
+import { formatRate, markdownTable, measure, type MeasureOptions } from "./measure.ts";
+import { memoirist, peerRouters, type RouterUnderTest } from "./peer_routers.ts";
+import { bindPhial, phialRouters, type RoutingModule, toRuleString } from "./phial_routers.ts";
+
+const REQUESTS_PER_TABLE = 1000;
+const GROWTH_SIZES = [10, 100, 1_000, 10_000];
+const quick = Deno.args.includes("--quick");
+const timing: MeasureOptions = quick
+  ? { warmupMs: 50, roundMs: 60, rounds: 3 }
+  : { warmupMs: 150, roundMs: 200, rounds: 5 };
+
+/** Orders routes so that at every level static segments come before parameters and
+ * catch-alls: routers that take the first registered match (Hono) then agree with those
+ * that rank by specificity. */
+function canonicalOrder(routes: readonly GithubRoute[]): GithubRoute[] {
+  const key = (path: string) =>
+    path.split("/").map((s) => (s.startsWith(":") ? "\uffe0" : s.startsWith("*") ? "\uffff" : s));
+  return [...routes].sort((a, b) => {
+    const ka = key(a.path);
+    const kb = key(b.path);
+    for (let i = 0; i < Math.min(ka.length, kb.length); i++) {
+      if (ka[i] !== kb[i]) return ka[i]! < kb[i]! ? -1 : 1;
+    }
+    return ka.length - kb.length || (a.method < b.method ? -1 : a.method > b.method ? 1 : 0);
+  });
+}
+
+interface Table {
+  name: string;
+  routes: GithubRoute[];
+  requests: BenchRequest[];
+}
+
+function makeTable(name: string, raw: readonly GithubRoute[]): Table {
+  const routes = canonicalOrder(raw);
+  const reference = memoirist.build(routes);
+  const methods = [...new Set(routes.map((r) => r.method))];
+  const isMissing = (path: string) => methods.every((m) => reference.find(m, path) === -1);
+  return { name, routes, requests: makeRequests(routes, REQUESTS_PER_TABLE, isMissing) };
+}
+
+interface Result {
+  opsPerSecond: number;
+  nsPerOp: number;
+  buildMs: number;
+  disagreements: string[];
+}
+
+function run(router: RouterUnderTest, table: Table): Result {
+  const t0 = performance.now();
+  const built = router.build(table.routes);
+  built.find("GET", "/"); // a router that compiles lazily does it here
+  const buildMs = performance.now() - t0;
+  const disagreements: string[] = [];
+  for (const req of table.requests) {
+    const got = built.find(req.method, req.path);
+    if (got !== req.expected) {
+      const want = req.expected === -1 ? "no match" : table.routes[req.expected]!.path;
+      const gotText = got === -1 ? "no match" : table.routes[got]?.path ?? String(got);
+      disagreements.push(`${req.method} ${req.path}: want ${want}, got ${gotText}`);
+    }
+  }
+  const methods = table.requests.map((r) => r.method);
+  const paths = table.requests.map((r) => r.path);
+  const m = measure(() => built.loop(methods, paths), paths.length, timing);
+  return { opsPerSecond: m.opsPerSecond, nsPerOp: m.nsPerOp, buildMs, disagreements };
+}
+
+async function loadPhial(): Promise<RoutingModule | null> {
+  if (Deno.args.includes("--no-phial")) return null;
+  const mod = await import("../framework/routing/mod.ts") as Partial<RoutingModule>;
+  return typeof mod.Map === "function" && typeof mod.Rule === "function"
+    ? mod as RoutingModule
+    : null;
+}
+
+const routing = await loadPhial();
+const routers: RouterUnderTest[] = [...(routing ? phialRouters(routing) : []), ...peerRouters];
+
+const tables: Table[] = [
+  makeTable(`GitHub API (${githubRoutes.length})`, githubRoutes),
+  makeTable(`GitHub API, full (${githubRoutesFull.length})`, githubRoutesFull),
+  ...GROWTH_SIZES.map((n) => makeTable(`generated ${n.toLocaleString("en")}`, generateRoutes(n))),
+];
+
+const results = new Map<string, Map<string, Result>>();
+for (const table of tables) {
+  const row = new Map<string, Result>();
+  for (const router of routers) row.set(router.name, run(router, table));
+  results.set(table.name, row);
+}
+
+const out: string[] = [];
+const kinds = (t: Table) => {
+  const count = (k: BenchRequest["kind"]) => t.requests.filter((r) => r.kind === k).length;
+  return `${count("static")}/${count("parametric")}/${count("missing")}`;
+};
+out.push(
+  `## Router benchmark (${new Date().toISOString()}, Deno ${Deno.version.deno}, ${
+    quick ? "quick" : "full"
+  } timing)`,
+  "",
+  `Matches per second (median of ${timing.rounds} rounds) over ${REQUESTS_PER_TABLE} seeded ` +
+    `requests per table; mix static/parametric/missing ≈ ${MIX.static}/${MIX.parametric}/` +
+    `${MIX.missing}.`,
+  "",
+);
+const phialNames = routers.filter((r) => r.name.startsWith("phial")).map((r) => r.name);
+const peerNames = peerRouters.map((r) => r.name);
+const ratioCols = phialNames.flatMap((p) => peerNames.map((q) => [p, q] as const));
+out.push(markdownTable(
+  [
+    "table",
+    "requests s/p/m",
+    ...routers.map((r) => r.name),
+    ...ratioCols.map(([p, q]) => `${p.replace("phial ", "")} / ${q}`),
+  ],
+  tables.map((t) => {
+    const row = results.get(t.name)!;
+    return [
+      t.name,
+      kinds(t),
+      ...routers.map((r) => formatRate(row.get(r.name)!.opsPerSecond)),
+      ...ratioCols.map(([p, q]) =>
+        `${(row.get(p)!.opsPerSecond / row.get(q)!.opsPerSecond).toFixed(2)}×`
+      ),
+    ];
+  }),
+));
+
+const small = tables.find((t) => t.name === "generated 10")!;
+const large = tables.find((t) => t.name === "generated 10,000")!;
+out.push(
+  "",
+  "Time per match as the table grows (ns), and the ratio 10,000 routes / 10 routes:",
+  "",
+  markdownTable(
+    ["router", ...GROWTH_SIZES.map((n) => n.toLocaleString("en")), "10k / 10"],
+    routers.map((r) => {
+      const ns = tables.filter((t) => t.name.startsWith("generated"))
+        .map((t) => results.get(t.name)!.get(r.name)!.nsPerOp);
+      const ratio = results.get(large.name)!.get(r.name)!.nsPerOp /
+        results.get(small.name)!.get(r.name)!.nsPerOp;
+      return [r.name, ...ns.map((x) => x.toFixed(0)), `${ratio.toFixed(2)}×`];
+    }),
+  ),
+  "",
+  "Building the router (construction plus first match), ms:",
+  "",
+  markdownTable(
+    ["router", ...tables.map((t) => t.name)],
+    routers.map((r) => [
+      r.name,
+      ...tables.map((t) => results.get(t.name)!.get(r.name)!.buildMs.toFixed(1)),
+    ]),
+  ),
+);
+
+if (routing) {
+  const table = tables[0]!;
+  const adapter = bindPhial(routing, table.routes);
+  const jobs = table.routes.map((r, i) => {
+    const values: Record<string, unknown> = {};
+    for (const [, name] of toRuleString(r.path).matchAll(/<(?:[a-z]+:)?([A-Za-z0-9_]+)>/g)) {
+      values[name!] = name === "path" ? "docs/README.md" : "octocat";
+    }
+    return [String(i), values] as const;
+  });
+  const withQuery = jobs.map(([e, v]) => [e, { ...v, page: 2, per_page: 50 }] as const);
+  const buildLoop = (list: typeof jobs) => () => {
+    let length = 0;
+    for (let i = 0; i < list.length; i++) length += adapter.build(list[i]![0], list[i]![1]).length;
+    return length;
+  };
+  const plain = measure(buildLoop(jobs), jobs.length, timing);
+  const query = measure(buildLoop(withQuery), withQuery.length, timing);
+  out.push(
+    "",
+    `phial \`MapAdapter.build\` over every route of ${table.name}:`,
+    "",
+    markdownTable(["build", "ops/s", "ns/op"], [
+      ["path values only", formatRate(plain.opsPerSecond), plain.nsPerOp.toFixed(0)],
+      ["+ 2 query args", formatRate(query.opsPerSecond), query.nsPerOp.toFixed(0)],
+    ]),
+  );
+} else {
+  out.push("", "phial: `framework/routing/mod.ts` does not export `Map` yet; peers only.");
+}
+
+const disagreeing = tables.flatMap((t) =>
+  routers.flatMap((r) => {
+    const d = results.get(t.name)!.get(r.name)!.disagreements;
+    return d.length
+      ? [`- ${r.name} on ${t.name}: ${d.length} (e.g. ${d.slice(0, 3).join("; ")})`]
+      : [];
+  })
+);
+out.push(
+  "",
+  disagreeing.length
+    ? `Results differing from the expected route (counted as measured anyway):\n${
+      disagreeing.join("\n")
+    }`
+    : "Every router returned the expected route (or no match) for every request.",
+);
+console.log(out.join("\n"));
