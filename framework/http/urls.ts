@@ -5,6 +5,9 @@
  * @module
  */
 
+import { RequestEntityTooLarge } from "./exceptions.ts";
+import { MultiDict } from "./multi_dict.ts";
+
 const HEX = "0123456789ABCDEF";
 const ALWAYS_SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~";
 const encoder = new TextEncoder();
@@ -234,6 +237,11 @@ export interface UrlDecodeOptions {
    * `max_num_fields`); more make the decoder throw a `RangeError`.
    */
   maxParts?: number;
+  /**
+   * `qs` is text already (a decoded form body), not a latin-1 byte string: characters
+   * above U+007F are kept as they are.
+   */
+  decoded?: boolean;
 }
 
 /**
@@ -258,7 +266,7 @@ export function parseQueryPairs(qs: string, options?: UrlDecodeOptions): [string
       throw new RangeError(`Too many fields in the query string: more than ${maxParts}`);
     }
   }
-  const text = latin1ToText(qs);
+  const text = options?.decoded ? qs : latin1ToText(qs);
   let start = 0;
   const n = text.length;
   while (start <= n) {
@@ -278,6 +286,33 @@ export function parseQueryPairs(qs: string, options?: UrlDecodeOptions): [string
     start = end + 1;
   }
   return pairs;
+}
+
+/**
+ * Decodes a query string into a {@linkcode MultiDict} (Werkzeug's `request.args`): see
+ * {@linkcode parseQueryPairs} for the rules. Never throws on bad input; more fields than
+ * `maxParts` is a 413 `RequestEntityTooLarge`.
+ *
+ * @example
+ * ```ts
+ * import { urlDecodeQuery } from "@phial/phial";
+ * const args = urlDecodeQuery("q=caf%C3%A9&tag=a&tag=b&bad=%zz");
+ * args.get("q"); // "café"
+ * args.getlist("tag"); // ["a", "b"]
+ * args.get("bad"); // "%zz"
+ * ```
+ *
+ * @param qs The query string, without `?` (an environ's latin-1 `QUERY_STRING` is fine).
+ * @param options `maxParts`, `decoded`.
+ * @returns The decoded pairs.
+ */
+export function urlDecodeQuery(qs: string, options?: UrlDecodeOptions): MultiDict<string> {
+  try {
+    return new MultiDict(parseQueryPairs(qs, options));
+  } catch (error) {
+    if (error instanceof RangeError) throw new RequestEntityTooLarge();
+    throw error;
+  }
 }
 
 /** Anything {@linkcode urlEncode} accepts: pairs, a record (arrays give several pairs), or

@@ -3,11 +3,13 @@ import {
   decodeUtf8Quoting,
   parseQueryPairs,
   unquoteExcept,
+  urlDecodeQuery,
   urlEncode,
   urlQuote,
   urlQuotePlus,
   urlUnquote,
 } from "../../framework/http/urls.ts";
+import { RequestEntityTooLarge } from "../../framework/http/exceptions.ts";
 
 // Expectations recorded from Python 3.11's parse_qsl(keep_blank_values=True,
 // errors="werkzeug.url_quote"), which is what Werkzeug 3.1's request.args uses.
@@ -109,4 +111,16 @@ Deno.test("unquoteExcept keeps escapes of reserved characters like uri_to_iri's 
 Deno.test("decodeUtf8Quoting quotes only the invalid bytes", () => {
   equal(decodeUtf8Quoting(new Uint8Array([0x61, 0xe2, 0x82, 0xac, 0xe2, 0x28])), "a€%E2(");
   equal(decodeUtf8Quoting(new Uint8Array([0xf0, 0x9f, 0x98])), "%F0%9F%98");
+});
+
+Deno.test("urlDecodeQuery gives a MultiDict and answers too many fields with 413", () => {
+  const args = urlDecodeQuery("q=caf%C3%A9&tag=a&tag=b&bad=%zz");
+  equal(args.get("q"), "café");
+  deepEqual(args.getlist("tag"), ["a", "b"]);
+  equal(args.get("bad"), "%zz");
+  throws(() => urlDecodeQuery("a&b&c", { maxParts: 2 }), RequestEntityTooLarge);
+});
+
+Deno.test("parseQueryPairs with decoded keeps non-ASCII text as is", () => {
+  deepEqual(parseQueryPairs("q=é+%C3%A9", { decoded: true }), [["q", "é é"]]);
 });
