@@ -6,6 +6,7 @@
  */
 
 import type { Body, Environ, StartResponse, WsgiApp } from "../gateway/types.ts";
+import { httpDate } from "./dates.ts";
 import { HTTP_STATUS_CODES, statusLine } from "./status_codes.ts";
 
 /**
@@ -448,11 +449,6 @@ export class PreconditionRequired extends HTTPException {
     'This request is required to be conditional; try using "If-Match" or "If-Unmodified-Since".';
 }
 
-/** Formats an IMF-fixdate (the same format as `httpDate`, kept local to avoid a cycle). */
-function imfDate(date: Date): string {
-  return date.toUTCString();
-}
-
 /** Base of the errors that accept `retryAfter` (seconds or a `Date`) → `Retry-After`. */
 export class RetryAfterException extends HTTPException {
   /** Seconds to wait, or the `Date` to retry after. */
@@ -469,7 +465,7 @@ export class RetryAfterException extends HTTPException {
   override getHeaders(environ?: Environ): [string, string][] {
     const headers = super.getHeaders(environ);
     const after = this.retryAfter;
-    if (after instanceof Date) headers.push(["Retry-After", imfDate(after)]);
+    if (after instanceof Date) headers.push(["Retry-After", httpDate(after)]);
     else if (after) headers.push(["Retry-After", String(after)]);
     return headers;
   }

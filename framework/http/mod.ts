@@ -10,3 +10,5 @@ export * from "./exceptions.ts";
 export * from "./multi_dict.ts";
 export * from "./headers.ts";
 export * from "./header_values.ts";
+export * from "./dates.ts";
+export * from "./cookies.ts";
