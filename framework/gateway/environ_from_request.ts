@@ -1,0 +1,150 @@
+/**
+ * The fetch adapter's first half: a fetch `Request` (from `Deno.serve`, Deno Deploy, or
+ * any fetch-style runtime) turned into an {@linkcode Environ}.
+ *
+ * @module
+ */
+import type { Environ } from "./types.ts";
+import { BodyInput } from "./input_stream.ts";
+import { stderrErrors } from "./error_stream.ts";
+import { decodePathInfo } from "./path_decoding.ts";
+
+/** What a fetch runtime tells a handler about the connection (`Deno.ServeHandlerInfo`). */
+export interface FetchRequestInfo {
+  /** The client's address; only `hostname` and `port` are read. */
+  readonly remoteAddr?: { readonly hostname: string; readonly port: number } | Deno.Addr;
+}
+
+const VERSION: [1, 0] = [1, 0];
+// CGI keys of the header names seen so far (most requests repeat a handful of names).
+const headerKeys = new Map<string, string | null>();
+const MAX_CACHED_KEYS = 1024;
+
+function headerKey(name: string): string | null {
+  let key = headerKeys.get(name);
+  if (key !== undefined) return key;
+  if (name.includes("_")) {
+    // "X-Foo_Bar" must not spoof "X-Foo-Bar": drop it, as gunicorn and nginx do.
+    key = null;
+  } else if (name === "content-type") {
+    key = "CONTENT_TYPE";
+  } else if (name === "content-length") {
+    key = "CONTENT_LENGTH";
+  } else {
+    key = "HTTP_" + name.toUpperCase().replaceAll("-", "_");
+  }
+  if (headerKeys.size < MAX_CACHED_KEYS) headerKeys.set(name, key);
+  return key;
+}
+
+/**
+ * A lazily started reader of a request's body: `request.body` is not touched until the
+ * app reads `wsgi.input`.
+ */
+function bodyPull(request: Request): () => Promise<Uint8Array | null> {
+  let reader: ReadableStreamDefaultReader<Uint8Array> | null | undefined;
+  return () => {
+    if (reader === undefined) {
+      const body = request.body;
+      reader = body === null ? null : body.getReader();
+    }
+    if (reader === null) return Promise.resolve(null);
+    return reader.read().then((r) => r.done ? null : r.value);
+  };
+}
+
+/**
+ * Builds the environ for a fetch `Request`.
+ *
+ * `PATH_INFO` is percent-decoded (invalid escapes kept as written), `QUERY_STRING` raw,
+ * `RAW_URI`/`REQUEST_URI` the path and query as sent; `SERVER_NAME`/`SERVER_PORT` come
+ * from the URL, `REMOTE_ADDR`/`REMOTE_PORT` from `info.remoteAddr`. Each header becomes an
+ * `HTTP_*` key (`Content-Type` and `Content-Length` become `CONTENT_TYPE` and
+ * `CONTENT_LENGTH`; names containing `_` are dropped). `wsgi.input` reads `request.body`
+ * lazily, and `deno.request` holds the request itself.
+ *
+ * @param request The fetch request.
+ * @param info The runtime's connection info, if any.
+ * @returns The environ.
+ *
+ * @example
+ * ```ts
+ * import { environFromRequest } from "@phial/phial";
+ * const environ = environFromRequest(new Request("http://example.com/caf%C3%A9?x=1"));
+ * environ.PATH_INFO; // "/café"
+ * environ.QUERY_STRING; // "x=1"
+ * ```
+ */
+export function environFromRequest(request: Request, info?: FetchRequestInfo): Environ {
+  const url = request.url;
+  const schemeEnd = url.indexOf(":");
+  const scheme = schemeEnd === 5 && url.charCodeAt(4) === 115 ? "https" : "http";
+  const hostStart = schemeEnd + 3;
+  let pathStart = url.indexOf("/", hostStart);
+  if (pathStart === -1) pathStart = url.length;
+  let end = url.indexOf("#", pathStart);
+  if (end === -1) end = url.length;
+  let queryStart = url.indexOf("?", pathStart);
+  if (queryStart === -1 || queryStart > end) queryStart = end;
+
+  const rawPath = pathStart < queryStart ? url.slice(pathStart, queryStart) : "/";
+  const rawUri = queryStart < end ? rawPath + url.slice(queryStart, end) : rawPath;
+
+  // The authority, without any user info.
+  let authorityStart = hostStart;
+  const at = url.lastIndexOf("@", pathStart);
+  if (at >= hostStart) authorityStart = at + 1;
+  let serverName: string;
+  let serverPort: string;
+  const bracket = url.charCodeAt(authorityStart) === 91 ? url.indexOf("]", authorityStart) : -1;
+  const colon = url.lastIndexOf(":", pathStart - 1);
+  if (colon > authorityStart && colon > bracket) {
+    serverName = url.slice(authorityStart, colon);
+    serverPort = url.slice(colon + 1, pathStart);
+  } else {
+    serverName = url.slice(authorityStart, pathStart);
+    serverPort = scheme === "https" ? "443" : "80";
+  }
+  if (bracket !== -1) serverName = serverName.slice(1, -1);
+
+  const environ: Environ = {
+    REQUEST_METHOD: request.method,
+    SCRIPT_NAME: "",
+    PATH_INFO: decodePathInfo(rawPath),
+    QUERY_STRING: queryStart < end ? url.slice(queryStart + 1, end) : "",
+    SERVER_NAME: serverName,
+    SERVER_PORT: serverPort,
+    SERVER_PROTOCOL: "HTTP/1.1",
+    RAW_URI: rawUri,
+    REQUEST_URI: rawUri,
+    "wsgi.version": VERSION,
+    "wsgi.url_scheme": scheme,
+    "wsgi.input": new BodyInput(bodyPull(request)),
+    "wsgi.errors": stderrErrors,
+    "wsgi.multithread": false,
+    "wsgi.multiprocess": false,
+    "wsgi.run_once": false,
+    "wsgi.input_terminated": true,
+    "deno.request": request,
+  };
+  const remote = info?.remoteAddr as { hostname?: string; port?: number } | undefined;
+  if (remote !== undefined && typeof remote.hostname === "string") {
+    environ.REMOTE_ADDR = remote.hostname;
+    environ.REMOTE_PORT = String(remote.port);
+  }
+  for (const [name, rawValue] of request.headers) {
+    const key = headerKey(name);
+    if (key === null) continue;
+    // A fetch Headers object joins repeated Cookie fields with ", "; cookie values cannot
+    // contain a comma, so the CGI form ("; ") is recovered exactly.
+    const value = name === "cookie" && rawValue.includes(", ")
+      ? rawValue.replaceAll(", ", "; ")
+      : rawValue;
+    const previous = environ[key];
+    // Fetch joins repeated fields already; set-cookie is the one it yields apart.
+    environ[key] = previous === undefined
+      ? value
+      : `${previous}${name === "cookie" ? "; " : ", "}${value}`;
+  }
+  return environ;
+}

@@ -1,0 +1,220 @@
+/**
+ * The fetch adapter: an app object served as a fetch handler
+ * (`(request) => Promise<Response>`), for `Deno.serve`, Deno Deploy or any fetch runtime.
+ *
+ * @module
+ */
+import type { AppObject, Environ } from "./types.ts";
+import { type AppResponse, runApp } from "./run_app.ts";
+import { environFromRequest, type FetchRequestInfo } from "./environ_from_request.ts";
+import { BodyInput } from "./input_stream.ts";
+
+/** Options of {@linkcode toFetchHandler}. */
+export interface ToFetchHandlerOptions {
+  /** Largest request body accepted, in bytes; a larger one is answered with 413. */
+  maxBodySize?: number;
+  /** A `Server` header added to every response that has none. */
+  serverHeader?: string;
+  /**
+   * Called once a response has been handed over completely (or abandoned), with its
+   * status code and the body bytes sent; for access logs.
+   */
+  onFinish?: (environ: Environ, status: number, bytes: number) => void;
+}
+
+/** A fetch-style handler, as `Deno.serve` takes. */
+export type FetchHandler = (request: Request, info?: FetchRequestInfo) => Promise<Response>;
+
+/** Marks the error a body over `maxBodySize` raises in `wsgi.input`. */
+class BodyTooLarge extends Error {
+  override name = "BodyTooLarge";
+}
+
+const PLAIN = [["content-type", "text/plain; charset=utf-8"]] as [string, string][];
+
+function errorResponse(status: number, text: string, serverHeader?: string): Response {
+  const headers: [string, string][] = serverHeader === undefined
+    ? PLAIN
+    : [...PLAIN, ["server", serverHeader]];
+  return new Response(text, { status, headers });
+}
+
+function report(environ: Environ, what: string, error: unknown): void {
+  const text = `${what}: ${error instanceof Error ? error.stack ?? error.message : error}\n`;
+  try {
+    environ["wsgi.errors"].write(text);
+  } catch {
+    console.error(text);
+  }
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  let size = 0;
+  for (const chunk of chunks) size += chunk.length;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
+}
+
+function hasHeader(headers: [string, string][], lowerName: string): boolean {
+  for (const pair of headers) if (pair[0].toLowerCase() === lowerName) return true;
+  return false;
+}
+
+/** A pull-based stream over the app's body: nothing is read ahead of the client. */
+function bodyStream(
+  response: AppResponse,
+  environ: Environ,
+  finish: ((bytes: number) => void) | undefined,
+): ReadableStream<Uint8Array> {
+  const first = response.chunks;
+  let index = 0;
+  let sent = 0;
+  let finished = false;
+  const done = () => {
+    if (finished) return;
+    finished = true;
+    finish?.(sent);
+  };
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (index < first.length) {
+        const chunk = first[index++]!;
+        sent += chunk.length;
+        controller.enqueue(chunk);
+        return;
+      }
+      return response.next().then((chunk) => {
+        if (chunk === null) {
+          controller.close();
+          done();
+        } else {
+          sent += chunk.length;
+          controller.enqueue(chunk);
+        }
+      }, (error) => {
+        report(environ, "Error in the app's response body", error);
+        controller.error(error);
+        done();
+      });
+    },
+    cancel() {
+      done();
+      return response.close();
+    },
+  }, { highWaterMark: 0 });
+}
+
+/**
+ * Serves an app object as a fetch handler: `(request, info?) => Promise<Response>`.
+ *
+ * The body is streamed through a pull-based `ReadableStream` (nothing is buffered ahead of
+ * the client; cancelling it calls the body's `close()`); a body that was already complete
+ * when the headers went out is sent as plain bytes. An app that fails before its headers
+ * gives a 500, a `HEAD` request gets no body, and with `maxBodySize` a larger request
+ * body gives a 413.
+ *
+ * @param app A `WsgiApp` function or an object with a `wsgiApp` method.
+ * @param options `maxBodySize`, `serverHeader` and an `onFinish` hook.
+ * @returns The fetch handler.
+ *
+ * @example Serving an app with Deno.serve
+ * ```ts ignore
+ * import { toFetchHandler } from "@phial/phial";
+ * Deno.serve(toFetchHandler((_environ, startResponse) => {
+ *   startResponse("200 OK", [["Content-Type", "text/html"]]);
+ *   return ["<h1>Hello, web!</h1>"];
+ * }));
+ * ```
+ */
+export function toFetchHandler(app: AppObject, options?: ToFetchHandlerOptions): FetchHandler {
+  const maxBodySize = options?.maxBodySize;
+  const serverHeader = options?.serverHeader;
+  const onFinish = options?.onFinish;
+
+  const toResponse = (response: AppResponse, environ: Environ): Response => {
+    const status = response.statusCode;
+    if (status < 200 || status > 599) {
+      response.close();
+      report(
+        environ,
+        "Cannot send the app's response",
+        new RangeError(`status ${status} cannot be sent by a fetch handler`),
+      );
+      onFinish?.(environ, 500, 0);
+      return errorResponse(500, "Internal Server Error", serverHeader);
+    }
+    let headers = response.headers;
+    if (serverHeader !== undefined && !hasHeader(headers, "server")) {
+      headers = [...headers, ["server", serverHeader]];
+    }
+    let body: BodyInit | null = null;
+    const noBody = environ.REQUEST_METHOD === "HEAD" || status === 204 || status === 205 ||
+      status === 304;
+    if (response.complete || noBody) {
+      if (!response.complete) response.close();
+      else if (!noBody && response.chunks.length > 0) {
+        body = (response.chunks.length === 1
+          ? response.chunks[0]!
+          : concat(response.chunks)) as Uint8Array<ArrayBuffer>;
+      }
+      onFinish?.(environ, status, body === null ? 0 : (body as Uint8Array).length);
+    } else {
+      body = bodyStream(
+        response,
+        environ,
+        onFinish === undefined ? undefined : (bytes) => onFinish(environ, status, bytes),
+      );
+    }
+    try {
+      return new Response(body, { status, statusText: response.status.slice(4), headers });
+    } catch (error) {
+      response.close();
+      report(environ, "Cannot send the app's response", error);
+      return errorResponse(500, "Internal Server Error", serverHeader);
+    }
+  };
+
+  return (request, info) => {
+    const environ = environFromRequest(request, info);
+    let overLimit = false;
+    if (maxBodySize !== undefined) {
+      const length = environ.CONTENT_LENGTH;
+      if (length !== undefined && Number(length) > maxBodySize) {
+        onFinish?.(environ, 413, 0);
+        return Promise.resolve(
+          errorResponse(413, "Request Entity Too Large", serverHeader),
+        );
+      }
+      const chunks = environ["wsgi.input"][Symbol.asyncIterator]();
+      let seen = 0;
+      environ["wsgi.input"] = new BodyInput(async () => {
+        const step = await chunks.next();
+        if (step.done) return null;
+        const chunk = step.value;
+        seen += chunk.length;
+        if (seen > maxBodySize) {
+          overLimit = true;
+          throw new BodyTooLarge(`The request body is larger than ${maxBodySize} bytes`);
+        }
+        return chunk;
+      });
+    }
+    return runApp(app, environ).then(
+      (response) => toResponse(response, environ),
+      (error) => {
+        if (overLimit || error instanceof BodyTooLarge) {
+          onFinish?.(environ, 413, 0);
+          return errorResponse(413, "Request Entity Too Large", serverHeader);
+        }
+        report(environ, "Error in the app", error);
+        onFinish?.(environ, 500, 0);
+        return errorResponse(500, "Internal Server Error", serverHeader);
+      },
+    );
+  };
+}
