@@ -7,3 +7,9 @@
 export * from "./file_storage.ts";
 export * from "./multipart_parser.ts";
 export * from "./secure_filename.ts";
+
+export * from "./content_type.ts";
+export * from "./cookie_jar.ts";
+export * from "./encode_multipart.ts";
+export * from "./environ_builder.ts";
+export * from "./iri_to_uri.ts";

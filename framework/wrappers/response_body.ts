@@ -1,0 +1,174 @@
+/**
+ * The body of a `Response`: what a user may pass in, normalized to either a buffered
+ * sequence of byte chunks or a stream that is consumed once.
+ *
+ * @module
+ */
+
+import type { Chunk } from "../gateway/types.ts";
+
+/** Anything a `Response` accepts as its body. */
+export type ResponseBody =
+  | string
+  | Uint8Array
+  | ArrayBuffer
+  | Blob
+  | Iterable<Chunk>
+  | AsyncIterable<Chunk>
+  | ReadableStream<Chunk>
+  | null
+  | undefined;
+
+/** A body that is read once, in order: sync or async chunks, possibly with `close()`. */
+export type StreamedBody =
+  & (Iterable<Chunk> | AsyncIterable<Chunk>)
+  & { close?(): void | Promise<void> };
+
+const encoder = new TextEncoder();
+
+/** Encodes one chunk: strings as UTF-8, bytes as they are. */
+export function encodeChunk(chunk: Chunk): Uint8Array {
+  if (typeof chunk === "string") return encoder.encode(chunk);
+  if (chunk instanceof Uint8Array) return chunk;
+  throw new TypeError(
+    `A response body chunk must be a string or a Uint8Array, not ${describe(chunk)}`,
+  );
+}
+
+/** Joins byte chunks into one array (no copy when there is exactly one). */
+export function concatChunks(chunks: readonly Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  let total = 0;
+  for (const c of chunks) total += c.byteLength;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
+
+/** Sums the byte lengths of `chunks`. */
+export function chunksLength(chunks: readonly Uint8Array[]): number {
+  let total = 0;
+  for (const c of chunks) total += c.byteLength;
+  return total;
+}
+
+/** Whether `value` can be iterated synchronously. */
+export function isSyncIterable(value: unknown): value is Iterable<Chunk> {
+  return value != null && typeof (value as Iterable<Chunk>)[Symbol.iterator] === "function";
+}
+
+/** Whether `value` can be iterated with `for await`. */
+export function isAsyncIterable(value: unknown): value is AsyncIterable<Chunk> {
+  return value != null &&
+    typeof (value as AsyncIterable<Chunk>)[Symbol.asyncIterator] === "function";
+}
+
+/** Turns a `ReadableStream` into an async iterable that cancels the stream on `close()`. */
+export function readableToIterable(stream: ReadableStream<Chunk>): StreamedBody {
+  let reader: ReadableStreamDefaultReader<Chunk> | undefined;
+  let done = false;
+  return {
+    async *[Symbol.asyncIterator](): AsyncGenerator<Chunk> {
+      reader = stream.getReader();
+      try {
+        while (true) {
+          const r = await reader.read();
+          if (r.done) break;
+          yield r.value;
+        }
+      } finally {
+        done = true;
+        reader.releaseLock();
+      }
+    },
+    async close(): Promise<void> {
+      if (done) return;
+      done = true;
+      try {
+        if (reader) await reader.cancel();
+        else await stream.cancel();
+      } catch {
+        // The stream already failed or was locked elsewhere: nothing left to release.
+      }
+    },
+  };
+}
+
+/**
+ * Yields `length` bytes starting at byte `start` of a chunk sequence.
+ *
+ * @returns the selected slices (views, not copies)
+ */
+export function sliceChunks(
+  chunks: readonly Uint8Array[],
+  start: number,
+  length: number,
+): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let pos = 0;
+  const end = start + length;
+  for (const c of chunks) {
+    const cEnd = pos + c.byteLength;
+    if (cEnd > start && pos < end) {
+      out.push(c.subarray(Math.max(0, start - pos), Math.min(c.byteLength, end - pos)));
+    }
+    pos = cEnd;
+    if (pos >= end) break;
+  }
+  return out;
+}
+
+/** Lazily cuts bytes `[start, start + length)` out of a streamed body, keeping `close()`. */
+export function sliceStream(body: StreamedBody, start: number, length: number): StreamedBody {
+  const end = start + length;
+  const cut = (c: Uint8Array, pos: number): Uint8Array | null => {
+    const cEnd = pos + c.byteLength;
+    if (cEnd <= start || pos >= end) return null;
+    return c.subarray(Math.max(0, start - pos), Math.min(c.byteLength, end - pos));
+  };
+  const close = body.close?.bind(body);
+  if (isSyncIterable(body)) {
+    const source = body;
+    return {
+      *[Symbol.iterator](): Generator<Chunk> {
+        let pos = 0;
+        for (const chunk of source) {
+          const c = encodeChunk(chunk);
+          const part = cut(c, pos);
+          pos += c.byteLength;
+          if (part) yield part;
+          if (pos >= end) return;
+        }
+      },
+      ...(close ? { close } : {}),
+    };
+  }
+  const source = body as AsyncIterable<Chunk>;
+  return {
+    async *[Symbol.asyncIterator](): AsyncGenerator<Chunk> {
+      let pos = 0;
+      for await (const chunk of source) {
+        const c = encodeChunk(chunk);
+        const part = cut(c, pos);
+        pos += c.byteLength;
+        if (part) yield part;
+        if (pos >= end) return;
+      }
+    },
+    ...(close ? { close } : {}),
+  };
+}
+
+/** A short description of a value for error messages. */
+export function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "object" || typeof value === "function") {
+    const name = (value as { constructor?: { name?: string } }).constructor?.name;
+    return name ? `a ${name}` : typeof value;
+  }
+  return typeof value;
+}
