@@ -75,3 +75,35 @@ export function markdownTable(header: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
 }
+
+/**
+ * Times an async `run` the same way as {@linkcode measure}: it performs `opsPerCall`
+ * operations per call (awaiting each) and resolves to a number that is kept.
+ */
+export async function measureAsync(
+  run: () => Promise<number>,
+  opsPerCall: number,
+  options: MeasureOptions = {},
+): Promise<Measurement> {
+  const { warmupMs = 150, roundMs = 200, rounds = 5 } = options;
+  const until = async (ms: number): Promise<[number, number]> => {
+    const start = performance.now();
+    let calls = 0;
+    let elapsed = 0;
+    do {
+      sink = (sink + await run()) | 0;
+      calls++;
+      elapsed = performance.now() - start;
+    } while (elapsed < ms && calls < MAX_CALLS_PER_ROUND);
+    return [calls, elapsed];
+  };
+  await until(warmupMs);
+  const figures: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const [calls, elapsed] = await until(roundMs);
+    figures.push((calls * opsPerCall) / (elapsed / 1000));
+  }
+  const sorted = [...figures].sort((a, b) => a - b);
+  const opsPerSecond = sorted[Math.floor(sorted.length / 2)] ?? 0;
+  return { opsPerSecond, nsPerOp: 1e9 / opsPerSecond, rounds: figures };
+}
