@@ -4,3 +4,9 @@
  * @module
  */
 export * from "./rule_args.ts";
+export * from "./converters.ts";
+export * from "./exceptions.ts";
+export * from "./map.ts";
+export * from "./map_adapter.ts";
+export * from "./matcher.ts";
+export * from "./rule.ts";

@@ -1,0 +1,332 @@
+/**
+ * `Map`: the set of URL rules, the converters they may use, and the settings they share.
+ * Binding a map to a server name (or a request's environ) gives a `MapAdapter` that
+ * matches paths and builds URLs.
+ *
+ * @module
+ */
+
+import { BadHost } from "../http/exceptions.ts";
+import { type ConverterClass, DEFAULT_CONVERTERS } from "./converters.ts";
+import { StateMachineMatcher } from "./matcher.ts";
+import { MapAdapter, type QueryArgs } from "./map_adapter.ts";
+import type { Rule } from "./rule.ts";
+
+/** Something that yields rules for a map (a `Rule` itself, or a factory of rules). */
+export interface RuleFactory {
+  /** The rules to add, in order. */
+  getRules(map: Map): Iterable<Rule>;
+}
+
+/** The options of a `Map` (Werkzeug's keyword arguments, in camelCase). */
+export interface MapOptions {
+  /** The subdomain rules without one get (default `""`). */
+  defaultSubdomain?: string;
+  /** Redirect `/branch` to `/branch/` for rules ending in `/` (default `true`). */
+  strictSlashes?: boolean;
+  /** Redirect paths with repeated slashes to the merged path (default `true`). */
+  mergeSlashes?: boolean;
+  /** Redirect URLs that spell out a rule's defaults to the canonical URL (default `true`). */
+  redirectDefaults?: boolean;
+  /** Extra converters by name (they may replace built-ins). */
+  converters?: Record<string, ConverterClass>;
+  /** Sort query arguments when building (default `false`). */
+  sortParameters?: boolean;
+  /** The sort key for query arguments, given `[key, value]`. */
+  sortKey?: (item: [string, unknown]) => unknown;
+  /** Match the whole host (`Rule.host`) instead of the subdomain (default `false`). */
+  hostMatching?: boolean;
+}
+
+/** Options of `Map.bind`. */
+export interface BindOptions {
+  /** The path the application is mounted at (default `"/"`). */
+  scriptName?: string;
+  /** The subdomain of this binding (default: the map's `defaultSubdomain`). */
+  subdomain?: string;
+  /** `"http"` (default) or `"https"`. */
+  urlScheme?: string;
+  /** The method `match` uses when given none (default `"GET"`). */
+  defaultMethod?: string;
+  /** The path `match` uses when given none (default `"/"`). */
+  pathInfo?: string;
+  /** The query kept on redirects (a raw query string or values). */
+  queryArgs?: QueryArgs;
+}
+
+/** Options of `Map.bindToEnviron`. */
+export interface BindToEnvironOptions {
+  /** The configured server name; the request's host if omitted. */
+  serverName?: string;
+  /** The subdomain; computed from the host and `serverName` if omitted. */
+  subdomain?: string;
+}
+
+const HOST_RE = /^(?:[a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::[0-9]+)?$/i;
+
+function hostFromEnviron(environ: Readonly<Record<string, unknown>>, scheme: string): string {
+  let host: string;
+  const header = environ.HTTP_HOST;
+  if (typeof header === "string") {
+    host = header;
+  } else if (environ.SERVER_PORT !== undefined && environ.SERVER_PORT !== null) {
+    host = String(environ.SERVER_NAME ?? "");
+    if (host.includes(":") && host[0] !== "[") host = `[${host}]`;
+    host = `${host}:${String(environ.SERVER_PORT)}`;
+  } else {
+    return "";
+  }
+  if ((scheme === "http" || scheme === "ws") && host.endsWith(":80")) host = host.slice(0, -3);
+  else if ((scheme === "https" || scheme === "wss") && host.endsWith(":443")) {
+    host = host.slice(0, -4);
+  }
+  return HOST_RE.test(host) ? host : "";
+}
+
+function idnaEncode(name: string): string {
+  // deno-lint-ignore no-control-regex
+  if (/^[\x00-\x7f]*$/.test(name)) return name;
+  try {
+    return new URL(`http://${name}/`).hostname;
+  } catch {
+    throw new BadHost();
+  }
+}
+
+function compareKeys(a: [number, number, number], b: [number, number, number]): number {
+  return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+}
+
+/**
+ * The rules of an application and their shared settings. Named after Werkzeug's `Map`;
+ * it shadows the global `Map` in a module that imports it under that name, so
+ * `import { Map as UrlMap } from "@phial/phial"` is the usual spelling.
+ *
+ * @example
+ * ```ts
+ * import { Map as UrlMap, Rule } from "@phial/phial";
+ * const urlMap = new UrlMap([
+ *   new Rule("/", { endpoint: "index" }),
+ *   new Rule("/user/<int:id>", { endpoint: "user", methods: ["GET", "POST"] }),
+ * ]);
+ * const urls = urlMap.bind("example.com");
+ * urls.match("/user/42", "GET"); // ["user", { id: 42 }]
+ * urls.build("user", { id: 42, q: "x" }); // "/user/42?q=x"
+ * ```
+ */
+export class Map {
+  /** The converters every map starts with. */
+  static defaultConverters: Readonly<Record<string, ConverterClass>> = DEFAULT_CONVERTERS;
+
+  /** The subdomain of rules that give none. */
+  defaultSubdomain: string;
+  /** Default strict-slashes setting of the rules. */
+  strictSlashes: boolean;
+  /** Whether URLs that spell out defaults redirect to the canonical URL. */
+  redirectDefaults: boolean;
+  /** Whether rules match the whole host. */
+  hostMatching: boolean;
+  /** The converters by name. */
+  converters: Record<string, ConverterClass>;
+  /** Whether built query strings are sorted. */
+  sortParameters: boolean;
+  /** The sort key for built query strings. */
+  sortKey: ((item: [string, unknown]) => unknown) | undefined;
+
+  /** The compiled matcher (rebuilt lazily after `add`). */
+  readonly matcher: StateMachineMatcher;
+  #rulesByEndpoint = new globalThis.Map<string, Rule[]>();
+  #remap = true;
+
+  /**
+   * @param rules Rules (or rule factories) to add, in order.
+   * @param options The map's settings.
+   */
+  constructor(rules: Iterable<Rule | RuleFactory> = [], options: MapOptions = {}) {
+    this.matcher = new StateMachineMatcher(options.mergeSlashes ?? true);
+    this.defaultSubdomain = options.defaultSubdomain ?? "";
+    this.strictSlashes = options.strictSlashes ?? true;
+    this.redirectDefaults = options.redirectDefaults ?? true;
+    this.hostMatching = options.hostMatching ?? false;
+    this.converters = { ...Map.defaultConverters, ...(options.converters ?? {}) };
+    this.sortParameters = options.sortParameters ?? false;
+    this.sortKey = options.sortKey;
+    for (const rule of rules) this.add(rule);
+  }
+
+  /** Default merge-slashes setting of the rules. */
+  get mergeSlashes(): boolean {
+    return this.matcher.mergeSlashes;
+  }
+  set mergeSlashes(value: boolean) {
+    this.matcher.mergeSlashes = value;
+  }
+
+  /**
+   * Adds a rule (or every rule of a factory), binding and compiling it.
+   *
+   * @param rule The rule.
+   * @throws {TypeError} When the rule uses an unknown converter or bad arguments.
+   */
+  add(rule: Rule | RuleFactory): void {
+    const rules: Iterable<Rule> = "getRules" in rule && typeof rule.getRules === "function"
+      ? rule.getRules(this)
+      : [rule as Rule];
+    for (const r of rules) {
+      r.bind(this);
+      if (!r.buildOnly) this.matcher.add(r);
+      let list = this.#rulesByEndpoint.get(r.endpoint);
+      if (list === undefined) {
+        list = [];
+        this.#rulesByEndpoint.set(r.endpoint, list);
+      }
+      list.push(r);
+    }
+    this.#remap = true;
+  }
+
+  /**
+   * Compiles what changed since the last call: orders the matcher's transitions and
+   * each endpoint's rules for building. Matching and building call it.
+   */
+  update(): void {
+    if (!this.#remap) return;
+    this.matcher.update();
+    for (const rules of this.#rulesByEndpoint.values()) {
+      rules.sort((a, b) => compareKeys(a.buildCompareKey(), b.buildCompareKey()));
+      for (let i = 0; i < rules.length; i++) {
+        const rule = rules[i]!;
+        rule.defaultProviders = rules.slice(0, i).filter((r) => r.providesDefaultsFor(rule));
+      }
+    }
+    this.#remap = false;
+  }
+
+  /**
+   * The rules, all of them or those of one endpoint, in build order per endpoint.
+   *
+   * @param endpoint Only this endpoint's rules.
+   * @returns The rules.
+   */
+  iterRules(endpoint?: string): Rule[] {
+    this.update();
+    if (endpoint !== undefined) {
+      const rules = this.#rulesByEndpoint.get(endpoint);
+      if (rules === undefined) throw new TypeError(`No rules for endpoint ${endpoint}`);
+      return [...rules];
+    }
+    return [...this.#rulesByEndpoint.values()].flat();
+  }
+
+  /** The rules of an endpoint in build order (no copy; do not modify). */
+  rulesFor(endpoint: string): readonly Rule[] {
+    this.update();
+    return this.#rulesByEndpoint.get(endpoint) ?? [];
+  }
+
+  /**
+   * Whether some rule of the endpoint takes all the given arguments.
+   *
+   * @param endpoint The endpoint.
+   * @param args Argument names.
+   */
+  isEndpointExpecting(endpoint: string, ...args: string[]): boolean {
+    for (const rule of this.iterRules(endpoint)) {
+      if (args.every((a) => rule.arguments.has(a))) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Binds the map to a server name for matching and building.
+   *
+   * @param serverName The host (with port if not the default), e.g. `"example.com"`.
+   * @param options Script name, subdomain, scheme, default method, path and query.
+   * @returns The adapter.
+   */
+  bind(serverName: string, options: BindOptions = {}): MapAdapter {
+    let subdomain = options.subdomain;
+    if (this.hostMatching) {
+      if (subdomain !== undefined) {
+        throw new TypeError("Host matching is enabled and a subdomain was provided");
+      }
+    } else {
+      subdomain ??= this.defaultSubdomain;
+    }
+    const lower = serverName.toLowerCase();
+    const colon = lower.indexOf(":");
+    const name = colon === -1 ? lower : lower.slice(0, colon);
+    const port = colon === -1 ? "" : lower.slice(colon);
+    return new MapAdapter(
+      this,
+      idnaEncode(name) + port,
+      options.scriptName ?? "/",
+      subdomain,
+      options.urlScheme ?? "http",
+      options.pathInfo ?? "/",
+      options.defaultMethod ?? "GET",
+      options.queryArgs,
+    );
+  }
+
+  /**
+   * Binds the map to a request's environ: host, scheme, script name, path, method and
+   * query string come from it.
+   *
+   * @param environ The gateway environ.
+   * @param options The configured server name and/or subdomain.
+   * @returns The adapter.
+   */
+  bindToEnviron(
+    environ: Readonly<Record<string, unknown>>,
+    options: BindToEnvironOptions = {},
+  ): MapAdapter {
+    let scheme = String(environ["wsgi.url_scheme"] ?? "http");
+    const wsgiServerName = hostFromEnviron(environ, scheme).toLowerCase();
+    const connection = String(environ.HTTP_CONNECTION ?? "").toLowerCase();
+    if (
+      connection.split(",").some((v) => v.trim() === "upgrade") &&
+      String(environ.HTTP_UPGRADE ?? "").toLowerCase() === "websocket"
+    ) {
+      scheme = scheme === "https" ? "wss" : "ws";
+    }
+    let serverName = options.serverName;
+    if (serverName === undefined) {
+      serverName = wsgiServerName;
+    } else {
+      serverName = serverName.toLowerCase();
+      if ((scheme === "http" || scheme === "ws") && serverName.endsWith(":80")) {
+        serverName = serverName.slice(0, -3);
+      } else if ((scheme === "https" || scheme === "wss") && serverName.endsWith(":443")) {
+        serverName = serverName.slice(0, -4);
+      }
+    }
+    let subdomain = options.subdomain;
+    if (subdomain === undefined && !this.hostMatching) {
+      const current = wsgiServerName.split(".");
+      const real = serverName.split(".");
+      const offset = current.length - real.length;
+      const tail = offset >= 0 ? current.slice(offset) : current;
+      if (tail.length !== real.length || tail.some((p, i) => p !== real[i])) {
+        subdomain = "<invalid>";
+      } else {
+        subdomain = current.slice(0, offset).filter((p) => p !== "").join(".");
+      }
+    }
+    const str = (key: string): string | undefined => {
+      const v = environ[key];
+      return v === undefined || v === null ? undefined : String(v);
+    };
+    const bindOptions: BindOptions = { urlScheme: scheme };
+    if (subdomain !== undefined) bindOptions.subdomain = subdomain;
+    const scriptName = str("SCRIPT_NAME");
+    if (scriptName !== undefined) bindOptions.scriptName = scriptName;
+    const pathInfo = str("PATH_INFO");
+    if (pathInfo !== undefined) bindOptions.pathInfo = pathInfo;
+    const method = str("REQUEST_METHOD");
+    if (method !== undefined) bindOptions.defaultMethod = method;
+    const query = str("QUERY_STRING");
+    if (query !== undefined) bindOptions.queryArgs = query;
+    return this.bind(serverName, bindOptions);
+  }
+}

@@ -1,0 +1,501 @@
+/**
+ * `MapAdapter`: a `Map` bound to one server name (usually per request). It matches a
+ * path to an endpoint and its values, and builds URLs for endpoints.
+ *
+ * @module
+ */
+
+import { MethodNotAllowed, NotFound } from "../http/exceptions.ts";
+import type { HTTPException } from "../http/exceptions.ts";
+import { ValidationError } from "./converters.ts";
+import { BuildError, RequestRedirect } from "./exceptions.ts";
+import type { Map } from "./map.ts";
+import type { Rule } from "./rule.ts";
+import { encodeQueryPairs, multiItems, PATH_SAFE, quote } from "./url_quote.ts";
+import { urlJoin } from "./url_join.ts";
+
+/** A query for redirects: the raw query string, values, or `[key, value]` pairs. */
+export type QueryArgs = string | Record<string, unknown> | Iterable<readonly [string, unknown]>;
+
+/** Options of `MapAdapter.match` and `MapAdapter.matchResult`. */
+export interface MatchOptions {
+  /** The query to keep on redirects (default: the adapter's). */
+  queryArgs?: QueryArgs;
+  /** Return the `Rule` instead of the endpoint (`match` only). */
+  returnRule?: boolean;
+}
+
+/** Options of `MapAdapter.build`. */
+export interface BuildOptions {
+  /** Choose a rule that accepts this method. */
+  method?: string;
+  /** Always return an absolute URL. */
+  forceExternal?: boolean;
+  /** Put values no rule variable uses into the query string (default `true`). */
+  appendUnknown?: boolean;
+  /** The scheme of an absolute URL (default: the adapter's). */
+  urlScheme?: string;
+  /** A fragment to append (`#anchor`). */
+  anchor?: string;
+}
+
+/** A successful match: the rule, its endpoint and the converted values. */
+export interface MatchFound {
+  /** Always 200. */
+  readonly code: 200;
+  /** The matched rule. */
+  readonly rule: Rule;
+  /** The rule's endpoint. */
+  readonly endpoint: string;
+  /** The converted URL values, plus the rule's defaults. */
+  readonly args: Record<string, unknown>;
+}
+
+/** No rule matches the path: answer 404. */
+export interface MatchNotFound {
+  /** Always 404. */
+  readonly code: 404;
+}
+
+/** The path matches, but not for this method: answer 405 with `Allow`. */
+export interface MatchMethodNotAllowed {
+  /** Always 405. */
+  readonly code: 405;
+  /** The methods that would match. */
+  readonly validMethods: string[];
+}
+
+/** The canonical URL is another one: answer 308 with `Location: newUrl`. */
+export interface MatchRedirect {
+  /** Always 308. */
+  readonly code: 308;
+  /** The absolute URL to redirect to. */
+  readonly newUrl: string;
+}
+
+/** What `MapAdapter.matchResult` returns; only a 200 result is allocated per call. */
+export type MatchResult = MatchFound | MatchNotFound | MatchMethodNotAllowed | MatchRedirect;
+
+/** The one 404 result every miss shares. */
+export const NOT_FOUND_RESULT: MatchNotFound = Object.freeze({ code: 404 as const });
+
+/**
+ * Turns a non-200 `MatchResult` into the HTTP exception `match()` throws.
+ *
+ * @param result A 404, 405 or 308 result.
+ * @returns `NotFound`, `MethodNotAllowed` or `RequestRedirect`.
+ */
+export function matchResultError(
+  result: MatchNotFound | MatchMethodNotAllowed | MatchRedirect,
+): HTTPException {
+  switch (result.code) {
+    case 404:
+      return new NotFound();
+    case 405:
+      return new MethodNotAllowed(result.validMethods);
+    default:
+      return new RequestRedirect(result.newUrl);
+  }
+}
+
+const UPPER_METHODS: Record<string, string> = Object.create(null);
+
+function upperMethod(method: string): string {
+  let upper = UPPER_METHODS[method];
+  if (upper === undefined) {
+    upper = method.toUpperCase();
+    if (method.length <= 16) UPPER_METHODS[method] = upper;
+  }
+  return upper;
+}
+
+function isMultiDict(
+  values: unknown,
+): values is { keys(): Iterable<string>; getlist(key: string): unknown[] } {
+  return typeof values === "object" && values !== null &&
+    typeof (values as { getlist?: unknown }).getlist === "function" &&
+    typeof (values as { keys?: unknown }).keys === "function";
+}
+
+/**
+ * A map bound to a server name, script name, subdomain and scheme (`Map.bind`,
+ * `Map.bindToEnviron`).
+ */
+export class MapAdapter {
+  /** The map. */
+  readonly map: Map;
+  /** The server name (lower-case, IDNA-encoded, with port if any). */
+  serverName: string;
+  /** The script name, always ending in `/`. */
+  scriptName: string;
+  /** The subdomain, or `undefined` with host matching. */
+  subdomain: string | undefined;
+  /** The URL scheme. */
+  urlScheme: string;
+  /** The default path for `match`. */
+  pathInfo: string;
+  /** The default method for `match` and `build`. */
+  defaultMethod: string;
+  /** The query kept on redirects. */
+  queryArgs: QueryArgs | undefined;
+
+  /**
+   * Use `Map.bind` or `Map.bindToEnviron` rather than this constructor.
+   *
+   * @param map The map.
+   * @param serverName The server name.
+   * @param scriptName The script name.
+   * @param subdomain The subdomain.
+   * @param urlScheme The scheme.
+   * @param pathInfo The default path.
+   * @param defaultMethod The default method.
+   * @param queryArgs The query kept on redirects.
+   */
+  constructor(
+    map: Map,
+    serverName: string,
+    scriptName: string,
+    subdomain: string | undefined,
+    urlScheme: string,
+    pathInfo: string,
+    defaultMethod: string,
+    queryArgs?: QueryArgs,
+  ) {
+    this.map = map;
+    this.serverName = serverName;
+    this.scriptName = scriptName.endsWith("/") ? scriptName : scriptName + "/";
+    this.subdomain = subdomain;
+    this.urlScheme = urlScheme;
+    this.pathInfo = pathInfo;
+    this.defaultMethod = defaultMethod;
+    this.queryArgs = queryArgs;
+  }
+
+  /**
+   * Matches a path without throwing: the hot path for applications. A 404 result is a
+   * shared object; nothing but the 200 result and its values is allocated for a hit.
+   *
+   * @param path The decoded path (default: the adapter's `pathInfo`).
+   * @param method The method (default: the adapter's `defaultMethod`).
+   * @param options The query to keep on redirects.
+   * @returns A 200, 404, 405 or 308 result.
+   */
+  matchResult(path?: string, method?: string, options?: MatchOptions): MatchResult {
+    const map = this.map;
+    map.update();
+    if (path === undefined) path = this.pathInfo;
+    const upper = upperMethod(method ?? this.defaultMethod);
+    const domainPart = map.hostMatching ? this.serverName : (this.subdomain ?? this.serverName);
+    let pathPart: string;
+    if (path === "") pathPart = "";
+    else if (path.charCodeAt(0) === 47 && path.charCodeAt(1) !== 47) pathPart = path;
+    else pathPart = "/" + path.replace(/^\/+/, "");
+    const hit = map.matcher.match(domainPart, pathPart, upper);
+    if (!("rule" in hit)) {
+      if (hit.kind === "redirect") {
+        return {
+          code: 308,
+          newUrl: this.makeRedirectUrl(quote(hit.path, PATH_SAFE), this.#query(options)),
+        };
+      }
+      if (hit.methods !== null) return { code: 405, validMethods: [...hit.methods] };
+      return NOT_FOUND_RESULT;
+    }
+    const rule = hit.rule;
+    const values = hit.values;
+    const args: Record<string, unknown> = {};
+    if (values.length > 0) {
+      const names = rule.converterNames;
+      const converters = rule.converters;
+      for (let i = 0; i < values.length; i++) {
+        const name = names[i]!;
+        try {
+          args[name] = converters[name]!.toValue(values[i]!);
+        } catch (e) {
+          if (!(e instanceof ValidationError)) throw e;
+          const methods = map.matcher.lastMethods;
+          if (methods !== null) return { code: 405, validMethods: [...methods] };
+          return NOT_FOUND_RESULT;
+        }
+      }
+    }
+    if (rule.defaults !== undefined) Object.assign(args, rule.defaults);
+    if (rule.alias && map.redirectDefaults) {
+      return { code: 308, newUrl: this.#aliasRedirectUrl(rule.endpoint, args, upper, options) };
+    }
+    if (map.redirectDefaults && rule.defaultProviders.length > 0) {
+      const newUrl = this.#defaultRedirect(rule, upper, args, this.#query(options));
+      if (newUrl !== null) return { code: 308, newUrl };
+    }
+    if (rule.redirectTo !== undefined) {
+      return { code: 308, newUrl: this.#redirectToUrl(rule, args) };
+    }
+    return { code: 200, rule, endpoint: rule.endpoint, args };
+  }
+
+  /**
+   * Matches a path to `[endpoint, args]` (or `[rule, args]` with `returnRule`), as
+   * Werkzeug does.
+   *
+   * @param path The decoded `PATH_INFO` (default: the adapter's); never percent-decoded.
+   * @param method The method (default: the adapter's).
+   * @param options `queryArgs` for redirects, `returnRule`.
+   * @returns `[endpoint, args]`.
+   * @throws {NotFound} No rule matches.
+   * @throws {MethodNotAllowed} A rule matches the path but not the method (`validMethods`).
+   * @throws {RequestRedirect} The canonical URL differs (`newUrl`).
+   * @example
+   * ```ts
+   * import { Map as UrlMap, Rule } from "@phial/phial";
+   * const urls = new UrlMap([new Rule("/user/<int:id>", { endpoint: "user" })]).bind("example.com");
+   * urls.match("/user/42"); // ["user", { id: 42 }]
+   * ```
+   */
+  match(
+    path?: string,
+    method?: string,
+    options?: MatchOptions & { returnRule?: false },
+  ): [string, Record<string, unknown>];
+  match(
+    path: string | undefined,
+    method: string | undefined,
+    options: MatchOptions & { returnRule: true },
+  ): [Rule, Record<string, unknown>];
+  match(
+    path?: string,
+    method?: string,
+    options?: MatchOptions,
+  ): [string | Rule, Record<string, unknown>];
+  match(
+    path?: string,
+    method?: string,
+    options?: MatchOptions,
+  ): [string | Rule, Record<string, unknown>] {
+    const result = this.matchResult(path, method, options);
+    if (result.code !== 200) throw matchResultError(result);
+    return [options?.returnRule ? result.rule : result.endpoint, result.args];
+  }
+
+  /**
+   * Whether the path matches (a redirect counts as a match).
+   *
+   * @param path The path.
+   * @param method The method.
+   */
+  test(path?: string, method?: string): boolean {
+    const code = this.matchResult(path, method).code;
+    return code === 200 || code === 308;
+  }
+
+  /**
+   * The methods some rule accepts for the path.
+   *
+   * @param path The path.
+   * @returns The methods, or `[]`.
+   */
+  allowedMethods(path?: string): string[] {
+    const result = this.matchResult(path, "--");
+    return result.code === 405 ? result.validMethods : [];
+  }
+
+  /**
+   * The host for a domain part: the subdomain joined to the server name, or the host
+   * itself with host matching.
+   *
+   * @param domainPart A built subdomain or host (default: the adapter's).
+   */
+  getHost(domainPart?: string): string {
+    if (this.map.hostMatching) return domainPart ?? this.serverName;
+    const subdomain = domainPart ?? this.subdomain;
+    return subdomain ? `${subdomain}.${this.serverName}` : this.serverName;
+  }
+
+  /**
+   * Encodes redirect query arguments (a string is kept as it is).
+   *
+   * @param queryArgs The query.
+   * @returns The query string without `?`.
+   */
+  encodeQueryArgs(queryArgs: QueryArgs): string {
+    if (typeof queryArgs === "string") return queryArgs;
+    if (Symbol.iterator in queryArgs) {
+      return encodeQueryPairs(queryArgs as Iterable<readonly [string, unknown]>);
+    }
+    return encodeQueryPairs(multiItems(queryArgs as Record<string, unknown>));
+  }
+
+  /**
+   * An absolute URL for a path under this adapter's script name.
+   *
+   * @param pathInfo The (already quoted) path.
+   * @param queryArgs The query (default: the adapter's).
+   * @param domainPart The subdomain or host (default: the adapter's).
+   */
+  makeRedirectUrl(pathInfo: string, queryArgs?: QueryArgs, domainPart?: string): string {
+    queryArgs ??= this.queryArgs;
+    let query = "";
+    if (queryArgs !== undefined && !isEmptyQuery(queryArgs)) {
+      query = this.encodeQueryArgs(queryArgs);
+    }
+    const scheme = this.urlScheme || "http";
+    const host = this.getHost(domainPart);
+    let path = trimSlashes(this.scriptName) + "/" + pathInfo.replace(/^\/+/, "");
+    if (path !== "" && path[0] !== "/") path = "/" + path;
+    return `${scheme}://${host}${path}${query ? "?" + query : ""}`;
+  }
+
+  #query(options: MatchOptions | undefined): QueryArgs | undefined {
+    return options?.queryArgs ?? this.queryArgs;
+  }
+
+  #aliasRedirectUrl(
+    endpoint: string,
+    values: Record<string, unknown>,
+    method: string,
+    options: MatchOptions | undefined,
+  ): string {
+    let url = this.build(endpoint, values, { method, appendUnknown: false, forceExternal: true });
+    const query = this.#query(options);
+    if (query !== undefined && !isEmptyQuery(query)) url += "?" + this.encodeQueryArgs(query);
+    return url;
+  }
+
+  #defaultRedirect(
+    rule: Rule,
+    method: string,
+    values: Record<string, unknown>,
+    queryArgs: QueryArgs | undefined,
+  ): string | null {
+    for (const r of rule.defaultProviders) {
+      if (r.suitableFor(values, method)) {
+        Object.assign(values, r.defaults);
+        const built = r.build(values);
+        if (built === null) return null;
+        return this.makeRedirectUrl(built[1], queryArgs, built[0]);
+      }
+    }
+    return null;
+  }
+
+  #redirectToUrl(rule: Rule, values: Record<string, unknown>): string {
+    const target = rule.redirectTo!;
+    let url: string;
+    if (typeof target === "string") {
+      url = target.replace(/<([^>]+)>/g, (_m, name: string) => {
+        const converter = rule.converters[name];
+        if (converter === undefined) {
+          throw new TypeError(
+            `redirectTo ${JSON.stringify(target)} of rule ${
+              JSON.stringify(rule.rule)
+            } names <${name}>, which is not a variable of the rule`,
+          );
+        }
+        return converter.toUrl(values[name]);
+      });
+    } else {
+      url = target(this, values);
+    }
+    const netloc = this.subdomain ? `${this.subdomain}.${this.serverName}` : this.serverName;
+    return urlJoin(`${this.urlScheme || "http"}://${netloc}${this.scriptName}`, url);
+  }
+
+  #partialBuild(
+    endpoint: string,
+    values: Record<string, unknown>,
+    method: string | undefined,
+    appendUnknown: boolean,
+  ): [string, string] | null {
+    if (method === undefined) {
+      const rv = this.#partialBuild(endpoint, values, this.defaultMethod, appendUnknown);
+      if (rv !== null) return rv;
+    }
+    let firstMatch: [string, string] | null = null;
+    const hostMatching = this.map.hostMatching;
+    for (const rule of this.map.rulesFor(endpoint)) {
+      if (!rule.suitableFor(values, method)) continue;
+      const rv = rule.build(values, appendUnknown);
+      if (rv === null) continue;
+      if (!hostMatching) return rv;
+      if (rv[0] === this.serverName) return rv;
+      firstMatch ??= rv;
+    }
+    return firstMatch;
+  }
+
+  /**
+   * Builds the URL of an endpoint. The rule is the first (in build order) that accepts
+   * the method and has every value it needs; values it does not use become the query
+   * string (arrays as repeated keys).
+   *
+   * @param endpoint The endpoint.
+   * @param values The URL values (`null`/`undefined` entries are dropped).
+   * @param options `method`, `forceExternal`, `appendUnknown`, `urlScheme`, `anchor`.
+   * @returns A path (`/script/path?query`) or, when external, an absolute URL.
+   * @throws {BuildError} When no rule fits.
+   * @example
+   * ```ts
+   * import { Map as UrlMap, Rule } from "@phial/phial";
+   * const urls = new UrlMap([new Rule("/user/<int:id>", { endpoint: "user" })]).bind("example.com");
+   * urls.build("user", { id: 42, q: "x" }); // "/user/42?q=x"
+   * urls.build("user", { id: 42 }, { forceExternal: true }); // "http://example.com/user/42"
+   * ```
+   */
+  build(endpoint: string, values?: unknown, options: BuildOptions = {}): string {
+    this.map.update();
+    const clean: Record<string, unknown> = {};
+    if (isMultiDict(values)) {
+      for (const key of new Set(values.keys())) {
+        const list = values.getlist(key);
+        if (list.length === 1) clean[key] = list[0];
+        else if (list.length > 1) clean[key] = list;
+      }
+    } else if (typeof values === "object" && values !== null) {
+      for (const key in values as Record<string, unknown>) {
+        const v = (values as Record<string, unknown>)[key];
+        if (v !== null && v !== undefined) clean[key] = v;
+      }
+    }
+    const method = options.method === undefined ? undefined : upperMethod(options.method);
+    const rv = this.#partialBuild(endpoint, clean, method, options.appendUnknown ?? true);
+    if (rv === null) {
+      const map = this.map;
+      throw new BuildError(endpoint, clean, method, { rules: () => map.iterRules() });
+    }
+    const [domainPart, path] = rv;
+    const host = this.getHost(domainPart);
+    let scheme = options.urlScheme ?? this.urlScheme;
+    if (scheme) scheme = scheme === "https" || scheme === "wss" ? "https" : "http";
+    const pathTail = path.replace(/^\/+/, "");
+    let url: string;
+    if (
+      !options.forceExternal &&
+      (this.map.hostMatching ? host === this.serverName : domainPart === this.subdomain)
+    ) {
+      url = `${this.scriptName.replace(/\/+$/, "")}/${pathTail}`;
+    } else {
+      url = `${scheme ? scheme + ":" : ""}//${host}${this.scriptName.slice(0, -1)}/${pathTail}`;
+    }
+    if (options.anchor !== undefined) url += "#" + quote(options.anchor, "%!#$&'()*+,/:;=?@");
+    return url;
+  }
+}
+
+function isEmptyQuery(query: QueryArgs): boolean {
+  if (typeof query === "string") return query === "";
+  if (Symbol.iterator in query) {
+    const size = (query as { size?: unknown }).size;
+    if (typeof size === "number") return size === 0;
+    if (Array.isArray(query)) return query.length === 0;
+    return false;
+  }
+  for (const _ in query) return false;
+  return true;
+}
+
+function trimSlashes(s: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && s.charCodeAt(start) === 47) start++;
+  while (end > start && s.charCodeAt(end - 1) === 47) end--;
+  return s.slice(start, end);
+}
