@@ -12,3 +12,4 @@ export * from "./headers.ts";
 export * from "./header_values.ts";
 export * from "./dates.ts";
 export * from "./cookies.ts";
+export * from "./accept.ts";
