@@ -13,3 +13,5 @@ export * from "./cookie_jar.ts";
 export * from "./encode_multipart.ts";
 export * from "./environ_builder.ts";
 export * from "./iri_to_uri.ts";
+export * from "./response.ts";
+export * from "./client.ts";
