@@ -13,3 +13,4 @@ export * from "./header_values.ts";
 export * from "./dates.ts";
 export * from "./cookies.ts";
 export * from "./accept.ts";
+export * from "./authorization.ts";
