@@ -15,3 +15,5 @@ export * from "./environ_builder.ts";
 export * from "./iri_to_uri.ts";
 export * from "./response.ts";
 export * from "./client.ts";
+export * from "./form_parser.ts";
+export * from "./request.ts";
