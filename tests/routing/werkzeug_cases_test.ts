@@ -40,6 +40,28 @@ class ListConverter extends BaseConverter {
 type Case = [string, string, unknown?];
 type BuildCase = [string, Record<string, unknown>, Record<string, unknown>];
 
+/** One recorded scenario (see werkzeug_oracle.py). */
+interface Scenario {
+  name: string;
+  map?: Record<string, unknown>;
+  rules: [string, RuleOptions][];
+  bind: [string, Record<string, unknown>];
+  match: Case[];
+  matchResults: unknown[][];
+  matchQuery: Case[];
+  matchQueryResults: unknown[][];
+  build: BuildCase[];
+  buildResults: unknown[][];
+  binds: {
+    server: string;
+    options: Record<string, unknown>;
+    match: Case[];
+    matchResults: unknown[][];
+    build: BuildCase[];
+    buildResults: unknown[][];
+  }[];
+}
+
 function runMatch(adapter: MapAdapter, [path, method, query]: Case): unknown[] {
   try {
     const options = query === undefined ? undefined : { queryArgs: query as string };
@@ -66,9 +88,9 @@ function normalizeExpected(expected: unknown[]): unknown[] {
   return expected[0] === "error" ? ["error"] : expected;
 }
 
-function makeMap(scenario: any): UrlMap {
+function makeMap(scenario: Scenario): UrlMap {
   return new UrlMap(
-    scenario.rules.map(([rule, options]: [string, RuleOptions]) => new Rule(rule, options)),
+    scenario.rules.map(([rule, options]) => new Rule(rule, options)),
     { ...scenario.map, converters: { even: EvenConverter, list: ListConverter } },
   );
 }
@@ -102,8 +124,8 @@ function compare<C>(
   assert.deepStrictEqual(mismatches, []);
 }
 
-for (const scenario of SCENARIOS) {
-  const bindArgs = scenario.bind as [string, Record<string, unknown>];
+for (const scenario of SCENARIOS as Scenario[]) {
+  const bindArgs = scenario.bind;
   Deno.test(`MapAdapter.match answers as Werkzeug: ${scenario.name}`, () => {
     const adapter = makeMap(scenario).bind(...bindArgs);
     compare("match", scenario.match, scenario.matchResults, (c: Case) => runMatch(adapter, c));
