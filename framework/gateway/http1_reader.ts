@@ -1,0 +1,97 @@
+/**
+ * The buffered reader an HTTP/1.1 connection reads through: one reusable buffer, grown
+ * only while a head does not fit, shared by the head parser and the body decoders.
+ *
+ * @module
+ */
+
+/** Anything bytes can be read from, like a `Deno.Conn`. */
+export interface ByteSource {
+  /** Reads into `p`, resolving to the count read or `null` at end of stream. */
+  read(p: Uint8Array): Promise<number | null>;
+}
+
+/**
+ * A connection's read buffer: the unread bytes are `buf[start, end)`.
+ *
+ * @example
+ * ```ts
+ * import { Http1Reader } from "./http1_reader.ts";
+ * const data = new TextEncoder().encode("hi");
+ * let given = false;
+ * const reader = new Http1Reader({
+ *   read(p) {
+ *     if (given) return Promise.resolve(null);
+ *     given = true;
+ *     p.set(data);
+ *     return Promise.resolve(data.length);
+ *   },
+ * });
+ * await reader.fill(); // true, reader.end - reader.start === 2
+ * ```
+ */
+export class Http1Reader {
+  /** The buffer; its unread part is `[start, end)`. */
+  buf: Uint8Array;
+  /** Index of the first unread byte. */
+  start = 0;
+  /** Index after the last byte read. */
+  end = 0;
+  /** Whether the source has ended. */
+  eof = false;
+  readonly #source: ByteSource;
+
+  /**
+   * @param source Where bytes come from.
+   * @param size The buffer's initial size.
+   */
+  constructor(source: ByteSource, size = 16384) {
+    this.#source = source;
+    this.buf = new Uint8Array(size);
+  }
+
+  /** How many unread bytes are buffered. */
+  get available(): number {
+    return this.end - this.start;
+  }
+
+  /**
+   * Reads more bytes from the source, making room first (moving the unread bytes to
+   * the front, or doubling the buffer when they fill it).
+   *
+   * @returns `false` at end of stream.
+   */
+  async fill(): Promise<boolean> {
+    if (this.eof) return false;
+    if (this.start === this.end) {
+      this.start = 0;
+      this.end = 0;
+    } else if (this.buf.length - this.end < 2048) {
+      if (this.start > 0) {
+        this.buf.copyWithin(0, this.start, this.end);
+        this.end -= this.start;
+        this.start = 0;
+      }
+      if (this.buf.length - this.end < 2048) {
+        const bigger = new Uint8Array(this.buf.length * 2);
+        bigger.set(this.buf.subarray(0, this.end));
+        this.buf = bigger;
+      }
+    }
+    const n = await this.#source.read(this.buf.subarray(this.end));
+    if (n === null) {
+      this.eof = true;
+      return false;
+    }
+    this.end += n;
+    return true;
+  }
+
+  /** Takes up to `max` buffered bytes as a copy (the buffer is reused). */
+  take(max: number): Uint8Array {
+    const n = Math.min(max, this.end - this.start);
+    const out = this.buf.slice(this.start, this.start + n);
+    this.start += n;
+    return out;
+  }
+}

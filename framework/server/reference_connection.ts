@@ -1,0 +1,419 @@
+/**
+ * One client connection of the reference engine: reads request heads off the socket,
+ * runs the app for each request in turn (pipelined requests are answered in order) and
+ * writes the framed responses, until either side closes or a limit is hit.
+ *
+ * @module
+ */
+
+import { ChunkedBody } from "../gateway/chunked_decoder.ts";
+import { ContentLengthBody, type Http1Body } from "../gateway/http1_body.ts";
+import { Http1Error } from "../gateway/http1_error.ts";
+import { HeadScanner, type Http1Limits, parseRequestHead } from "../gateway/http1_parser.ts";
+import { Http1Reader } from "../gateway/http1_reader.ts";
+import { encodeResponse, errorResponse, frameResponse } from "../gateway/http1_response.ts";
+import { BodyInput, bytesInput } from "../gateway/input_stream.ts";
+import { stderrErrors } from "../gateway/error_stream.ts";
+import { type AppResponse, runApp } from "../gateway/run_app.ts";
+import type { AppObject, Environ } from "../gateway/types.ts";
+import type { AccessLogEntry } from "./types.ts";
+
+/** Settings a connection shares with its server (resolved defaults). */
+export interface ReferenceSettings {
+  /** The app object. */
+  app: AppObject;
+  /** Head limits. */
+  limits: Http1Limits;
+  /** Largest request body, in bytes. */
+  maxBodySize: number;
+  /** Time to receive a request head, in ms. */
+  headTimeout: number;
+  /** Idle time allowed between requests, in ms. */
+  keepAliveTimeout: number;
+  /** The `Server` header. */
+  serverHeader: string;
+  /** `SERVER_NAME`. */
+  serverName: string;
+  /** `SERVER_PORT`. */
+  serverPort: string;
+  /** `wsgi.multiprocess`. */
+  multiprocess: boolean;
+  /** The access log, if any. */
+  accessLog: ((entry: AccessLogEntry) => void) | undefined;
+  /** A coarse clock the server ticks: `now` in ms and the matching `Date` header. */
+  clock: { now: number; date: string };
+}
+
+/** Most body bytes read and thrown away to keep a connection open after a response. */
+const DRAIN_LIMIT = 256 * 1024;
+const EMPTY = new Uint8Array(0);
+// Bodiless requests share one ended input: reading it changes nothing.
+const EMPTY_INPUT = bytesInput(EMPTY);
+const CONTINUE = new TextEncoder().encode("HTTP/1.1 100 Continue\r\n\r\n");
+
+/** Where a connection is in its request cycle, as the server's sweeper sees it. */
+export type ConnectionPhase = "idle" | "head" | "busy" | "closed";
+
+/** A client connection served by the reference engine. */
+export class ReferenceConnection {
+  /** Where the connection is in its request cycle. */
+  phase: ConnectionPhase = "idle";
+  /** When the current wait times out (ms since epoch), or 0. */
+  deadline = 0;
+  /** Settles when the connection is closed. */
+  readonly done: Promise<void>;
+
+  readonly #conn: Deno.Conn;
+  readonly #settings: ReferenceSettings;
+  readonly #reader: Http1Reader;
+  readonly #scanner = new HeadScanner();
+  readonly #remoteAddr: string;
+  readonly #remotePort: string;
+  #closing = false;
+  #closed = false;
+  #pendingWrite: Promise<void> | undefined = undefined;
+  /** Reused for encoding responses; each write completes before the next encoding. */
+  #scratch = new Uint8Array(4096);
+
+  /**
+   * @param conn The accepted socket.
+   * @param settings The server's settings.
+   */
+  constructor(conn: Deno.Conn, settings: ReferenceSettings) {
+    this.#conn = conn;
+    this.#settings = settings;
+    this.#reader = new Http1Reader(conn);
+    const remote = conn.remoteAddr as Deno.NetAddr;
+    this.#remoteAddr = remote.hostname;
+    this.#remotePort = String(remote.port);
+    this.done = this.#serve();
+  }
+
+  /** Asks the connection to close: now when idle, after the current response otherwise. */
+  shutdown(): void {
+    this.#closing = true;
+    if (this.phase === "idle") this.close();
+  }
+
+  /** Called by the sweeper when `deadline` has passed. */
+  timeout(): void {
+    if (this.phase === "head") {
+      // A client that started a request but is too slow gets told why.
+      this.#conn.write(errorResponse(408, true, this.#settings.serverHeader)).then(
+        () => this.close(),
+        () => this.close(),
+      );
+      this.deadline = 0;
+    } else this.close();
+  }
+
+  /** Closes the socket now; reads and writes in progress fail. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.phase = "closed";
+    this.deadline = 0;
+    try {
+      this.#conn.close();
+    } catch {
+      // Already closed.
+    }
+  }
+
+  async #serve(): Promise<void> {
+    try {
+      let first = true;
+      while (!this.#closed) {
+        const headEnd = await this.#readHead(first);
+        first = false;
+        if (headEnd === -1) break;
+        if (!(await this.#handle(headEnd))) break;
+        if (this.#closing) break;
+      }
+    } catch (error) {
+      if (error instanceof Http1Error && !this.#closed) {
+        await this.#sendError(error.status, "-", "-", "-");
+      }
+    } finally {
+      this.close();
+    }
+  }
+
+  /** Waits for a complete head; the index after it, or -1 when the client left. */
+  async #readHead(first: boolean): Promise<number> {
+    const reader = this.#reader;
+    const settings = this.#settings;
+    this.#scanner.reset();
+    if (reader.available > 0) {
+      this.phase = "head";
+      this.deadline = settings.clock.now + settings.headTimeout;
+    } else {
+      this.phase = "idle";
+      this.deadline = settings.clock.now +
+        (first ? settings.headTimeout : settings.keepAliveTimeout);
+      if (this.#closing) return -1;
+    }
+    for (;;) {
+      if (reader.available > 0) {
+        const end = this.#scanner.scan(reader.buf, reader.start, reader.end, settings.limits);
+        if (end !== -1) {
+          this.phase = "busy";
+          this.deadline = 0;
+          return end;
+        }
+      }
+      let more: boolean;
+      try {
+        more = await reader.fill();
+      } catch {
+        return -1;
+      }
+      if (!more) return -1;
+      if (this.phase === "idle") {
+        this.phase = "head";
+        this.deadline = settings.clock.now + settings.headTimeout;
+      }
+    }
+  }
+
+  async #sendError(status: number, method: string, target: string, protocol: string) {
+    const started = this.#settings.accessLog === undefined ? 0 : performance.now();
+    try {
+      await this.#write(errorResponse(status, true, this.#settings.serverHeader));
+    } catch {
+      // The client is gone.
+    }
+    this.#log(method, target, protocol, status, 0, started, undefined);
+  }
+
+  #write(data: Uint8Array): Promise<void> {
+    const pending = this.#pendingWrite;
+    if (pending !== undefined) {
+      this.#pendingWrite = undefined;
+      return pending.then(() => this.#writeNow(data));
+    }
+    return this.#writeNow(data);
+  }
+
+  async #writeNow(data: Uint8Array): Promise<void> {
+    let offset = await this.#conn.write(data);
+    while (offset < data.length) offset += await this.#conn.write(data.subarray(offset));
+  }
+
+  /** Serves one request whose head ends at `headEnd`; false to close the connection. */
+  async #handle(headEnd: number): Promise<boolean> {
+    const settings = this.#settings;
+    const started = settings.accessLog === undefined ? 0 : performance.now();
+    const reader = this.#reader;
+    const environ = {
+      REQUEST_METHOD: "",
+      SCRIPT_NAME: "",
+      PATH_INFO: "",
+      QUERY_STRING: "",
+      SERVER_NAME: settings.serverName,
+      SERVER_PORT: settings.serverPort,
+      SERVER_PROTOCOL: "",
+      REMOTE_ADDR: this.#remoteAddr,
+      REMOTE_PORT: this.#remotePort,
+      "wsgi.version": [1, 0],
+      "wsgi.url_scheme": "http",
+      "wsgi.input": undefined as unknown,
+      "wsgi.errors": stderrErrors,
+      "wsgi.multithread": false,
+      "wsgi.multiprocess": settings.multiprocess,
+      "wsgi.run_once": false,
+      "wsgi.input_terminated": true,
+    } as unknown as Environ;
+    const head = parseRequestHead(reader.buf, reader.start, headEnd, environ);
+    reader.start = headEnd;
+
+    let body: Http1Body | undefined;
+    let continueSent = false;
+    if (head.chunked) {
+      body = new ChunkedBody(reader, {
+        maxBodySize: settings.maxBodySize,
+        maxTrailerSize: settings.limits.maxHeaderSize,
+      });
+    } else if (head.contentLength > 0) {
+      if (head.contentLength > settings.maxBodySize) {
+        await this.#sendError(413, head.method, head.target, head.protocol);
+        return false;
+      }
+      body = new ContentLengthBody(reader, head.contentLength);
+    }
+    if (body === undefined) environ["wsgi.input"] = EMPTY_INPUT;
+    else {
+      const source = body;
+      const pull = () => source.pull();
+      environ["wsgi.input"] = head.expectContinue
+        ? new BodyInput(pull, {
+          onFirstRead: () => {
+            continueSent = true;
+            this.#pendingWrite = this.#writeNow(CONTINUE).catch(() => {});
+          },
+        })
+        : new BodyInput(pull);
+    }
+
+    let response: AppResponse;
+    try {
+      response = await runApp(settings.app, environ);
+    } catch (error) {
+      if (body?.error !== undefined) {
+        await this.#sendError(body.error.status, head.method, head.target, head.protocol);
+        return false;
+      }
+      reportError(error);
+      await this.#sendError(500, head.method, head.target, head.protocol);
+      return false;
+    }
+
+    const http10 = head.protocol === "HTTP/1.0";
+    let keepAlive = head.keepAlive && !this.#closing;
+    const knownLength = response.complete ? totalLength(response.chunks) : -1;
+    const frame = frameResponse(
+      response.status,
+      response.statusCode,
+      response.headers,
+      { http10, head: head.method === "HEAD", keepAlive },
+      knownLength,
+      settings.serverHeader,
+      settings.clock.date,
+    );
+    keepAlive = frame.keepAlive;
+    let sent = 0;
+    let ok = true;
+    try {
+      if (frame.framing === "none") {
+        if (!response.complete) await response.close();
+        await this.#write(encodeResponse(frame.head, [], false, false, this.#scratch));
+      } else if (response.complete) {
+        sent = knownLength;
+        if (frame.framing === "length" && frame.contentLength !== knownLength) {
+          // The app's Content-Length disagrees with its body: send what was declared.
+          const chunks = fitChunks(response.chunks, frame.contentLength);
+          sent = totalLength(chunks);
+          if (sent < frame.contentLength) keepAlive = false;
+          await this.#write(encodeResponse(frame.head, chunks, false, false, this.#scratch));
+        } else {
+          await this.#write(
+            encodeResponse(frame.head, response.chunks, false, false, this.#scratch),
+          );
+        }
+      } else {
+        const result = await this.#stream(response, frame.head, frame.framing, frame.contentLength);
+        sent = result.sent;
+        ok = result.ok;
+      }
+    } catch {
+      // The client went away mid-response.
+      await response.close();
+      ok = false;
+    }
+    this.#log(head.method, head.target, head.protocol, response.statusCode, sent, started, environ);
+    if (!ok || !keepAlive) return false;
+    if (body !== undefined) {
+      if (body.error !== undefined) return false;
+      if (!body.done) {
+        if (head.expectContinue && !continueSent) return false;
+        try {
+          if (!(await body.drain(DRAIN_LIMIT))) return false;
+        } catch {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** Streams a body that is not complete yet; `ok` is false when the connection must close. */
+  async #stream(
+    response: AppResponse,
+    head: string,
+    framing: "length" | "chunked" | "close",
+    contentLength: number,
+  ): Promise<{ sent: number; ok: boolean }> {
+    const chunked = framing === "chunked";
+    let chunks = response.chunks;
+    let sent = 0;
+    if (framing === "length") chunks = fitChunks(chunks, contentLength);
+    sent += totalLength(chunks);
+    await this.#write(encodeResponse(head, chunks, chunked, false, this.#scratch));
+    for (;;) {
+      let chunk: Uint8Array | null;
+      try {
+        chunk = await response.next();
+      } catch (error) {
+        // Headers are out: all that can be done is to cut the connection short.
+        reportError(error);
+        return { sent, ok: false };
+      }
+      if (chunk === null) break;
+      if (framing === "length") {
+        if (sent >= contentLength) continue;
+        if (sent + chunk.length > contentLength) chunk = chunk.subarray(0, contentLength - sent);
+      }
+      sent += chunk.length;
+      await this.#write(chunked ? encodeResponse("", [chunk], true, false, this.#scratch) : chunk);
+    }
+    if (chunked) await this.#write(encodeResponse("", [], false, true, this.#scratch));
+    return { sent, ok: framing === "chunked" || (framing === "length" && sent === contentLength) };
+  }
+
+  #log(
+    method: string,
+    target: string,
+    protocol: string,
+    status: number,
+    bytes: number,
+    started: number,
+    environ: Environ | undefined,
+  ): void {
+    const log = this.#settings.accessLog;
+    if (log === undefined) return;
+    try {
+      log({
+        remoteAddr: this.#remoteAddr,
+        method,
+        target,
+        protocol,
+        status,
+        bytes,
+        durationMs: performance.now() - started,
+        referer: environ?.HTTP_REFERER,
+        userAgent: environ?.HTTP_USER_AGENT,
+      });
+    } catch (error) {
+      reportError(error);
+    }
+  }
+}
+
+function totalLength(chunks: readonly Uint8Array[]): number {
+  let n = 0;
+  for (let i = 0; i < chunks.length; i++) n += chunks[i]!.length;
+  return n;
+}
+
+/** The chunks cut down to at most `limit` bytes. */
+function fitChunks(chunks: Uint8Array[], limit: number): Uint8Array[] {
+  if (totalLength(chunks) <= limit) return chunks;
+  const out: Uint8Array[] = [];
+  let left = limit;
+  for (const chunk of chunks) {
+    if (left === 0) break;
+    const piece = chunk.length <= left ? chunk : chunk.subarray(0, left);
+    out.push(piece);
+    left -= piece.length;
+  }
+  return out;
+}
+
+function reportError(error: unknown): void {
+  const text = error instanceof Error ? error.stack ?? error.message : String(error);
+  try {
+    stderrErrors.write(`phial: error in the app: ${text}\n`);
+  } catch {
+    // stderr is gone; nothing else to tell.
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * The reference engine: phial's own HTTP/1.1 server on a raw `Deno.listen` socket, one
+ * isolate, every connection served concurrently by async I/O.
+ *
+ * @module
+ */
+
+import { DEFAULT_HTTP1_LIMITS } from "../gateway/http1_parser.ts";
+import { httpDate } from "../gateway/http1_response.ts";
+import type { AppObject } from "../gateway/types.ts";
+import { ReferenceConnection, type ReferenceSettings } from "./reference_connection.ts";
+import type { ServeOptions, ServerHandle } from "./types.ts";
+
+/** The running reference server behind a {@linkcode ServerHandle}. */
+class ReferenceServer implements ServerHandle {
+  readonly addr: Deno.NetAddr;
+  readonly finished: Promise<void>;
+  readonly #listener: Deno.Listener;
+  readonly #settings: ReferenceSettings;
+  readonly #connections = new Set<ReferenceConnection>();
+  readonly #gracefulTimeout: number;
+  #sweeper: ReturnType<typeof setInterval> | undefined;
+  #stopping: Promise<void> | undefined = undefined;
+  #resolveFinished!: () => void;
+  #acceptLoop: Promise<void>;
+
+  constructor(listener: Deno.Listener, settings: ReferenceSettings, gracefulTimeout: number) {
+    this.#listener = listener;
+    this.#settings = settings;
+    this.#gracefulTimeout = gracefulTimeout;
+    this.addr = listener.addr as Deno.NetAddr;
+    this.finished = new Promise((resolve) => (this.#resolveFinished = resolve));
+    const tick = Math.max(
+      10,
+      Math.min(250, settings.headTimeout / 4, settings.keepAliveTimeout / 4),
+    );
+    this.#sweeper = setInterval(() => this.#sweep(), tick);
+    Deno.unrefTimer(this.#sweeper as unknown as number);
+    this.#acceptLoop = this.#accept();
+  }
+
+  async #accept(): Promise<void> {
+    for (;;) {
+      let conn: Deno.Conn;
+      try {
+        conn = await this.#listener.accept();
+      } catch (error) {
+        if (this.#stopping !== undefined || error instanceof Deno.errors.BadResource) return;
+        // Out of file descriptors and the like: back off a little and keep serving.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        continue;
+      }
+      if (this.#stopping !== undefined) {
+        conn.close();
+        continue;
+      }
+      try {
+        (conn as Deno.TcpConn).setNoDelay?.(true);
+      } catch {
+        // Not a TCP socket.
+      }
+      const connection = new ReferenceConnection(conn, this.#settings);
+      this.#connections.add(connection);
+      connection.done.then(() => this.#connections.delete(connection));
+    }
+  }
+
+  #sweep(): void {
+    const now = Date.now();
+    const clock = this.#settings.clock;
+    clock.now = now;
+    clock.date = httpDate(now);
+    for (const connection of this.#connections) {
+      if (connection.deadline !== 0 && now >= connection.deadline) connection.timeout();
+    }
+  }
+
+  shutdown(): Promise<void> {
+    this.#stopping ??= this.#stop();
+    return this.#stopping;
+  }
+
+  async #stop(): Promise<void> {
+    try {
+      this.#listener.close();
+    } catch {
+      // Already closed.
+    }
+    await this.#acceptLoop;
+    for (const connection of this.#connections) connection.shutdown();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.#gracefulTimeout);
+    });
+    const all = Promise.all([...this.#connections].map((c) => c.done));
+    await Promise.race([all, deadline]);
+    clearTimeout(timer);
+    for (const connection of this.#connections) connection.close();
+    await all;
+    clearInterval(this.#sweeper);
+    this.#sweeper = undefined;
+    this.#resolveFinished();
+  }
+}
+
+/**
+ * Serves an app object with phial's own HTTP/1.1 engine on `Deno.listen`.
+ *
+ * Keep-alive follows HTTP/1.0 and 1.1 rules, pipelined requests are answered in order,
+ * `Expect: 100-continue` is answered when the app first reads `wsgi.input`, and bad input
+ * gets 400/413/414/431/501/505 without disturbing other connections.
+ *
+ * @param app A `WsgiApp` function or an object with a `wsgiApp` method.
+ * @param options Address, limits, access log and shutdown signal.
+ * @returns The running server's handle.
+ * @throws {Deno.errors.AddrInUse} when the port is taken.
+ * @example
+ * ```ts ignore
+ * import { serveReference } from "./reference_engine.ts";
+ * const server = serveReference((_environ, startResponse) => {
+ *   startResponse("200 OK", [["Content-Type", "text/html"]]);
+ *   return ["<h1>Hello, web!</h1>"];
+ * }, { hostname: "127.0.0.1", port: 0 });
+ * console.log(server.addr.port);
+ * await server.shutdown();
+ * ```
+ */
+export function serveReference(app: AppObject, options: ServeOptions = {}): ServerHandle {
+  const listener = Deno.listen({
+    hostname: options.hostname ?? "127.0.0.1",
+    port: options.port ?? 8000,
+    transport: "tcp",
+  });
+  const addr = listener.addr as Deno.NetAddr;
+  const settings: ReferenceSettings = {
+    app,
+    limits: {
+      maxRequestLine: options.maxRequestLine ?? DEFAULT_HTTP1_LIMITS.maxRequestLine,
+      maxHeaderSize: options.maxHeaderSize ?? DEFAULT_HTTP1_LIMITS.maxHeaderSize,
+      maxHeaderCount: options.maxHeaderCount ?? DEFAULT_HTTP1_LIMITS.maxHeaderCount,
+    },
+    maxBodySize: options.maxBodySize ?? Infinity,
+    headTimeout: options.headTimeout ?? 10000,
+    keepAliveTimeout: options.keepAliveTimeout ?? 5000,
+    serverHeader: options.serverHeader ?? "phial",
+    serverName: addr.hostname,
+    serverPort: String(addr.port),
+    multiprocess: (options.workers ?? 1) > 1,
+    accessLog: options.accessLog,
+    clock: { now: Date.now(), date: httpDate() },
+  };
+  const server = new ReferenceServer(listener, settings, options.gracefulTimeout ?? 10000);
+  const signal = options.signal;
+  if (signal !== undefined) {
+    if (signal.aborted) server.shutdown();
+    else signal.addEventListener("abort", () => server.shutdown(), { once: true });
+  }
+  options.onListen?.(addr);
+  return server;
+}
