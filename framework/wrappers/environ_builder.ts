@@ -14,6 +14,7 @@ import { parseQueryPairs, urlEncode, urlQuote, urlUnquote } from "../http/urls.t
 import { type MultipartValue, streamEncodeMultipart } from "./encode_multipart.ts";
 import { getContentType } from "./content_type.ts";
 import { iriToUri } from "./iri_to_uri.ts";
+import { Request, type RequestOptions } from "./request.ts";
 
 export type { FileLike, MultipartValue } from "./encode_multipart.ts";
 
@@ -392,6 +393,11 @@ export class EnvironBuilder {
     this.body = null;
     this.inputStream = null;
     this.form = new MultiDict<MultipartValue>();
+  }
+
+  /** A `Request` over a fresh environ (Werkzeug's `get_request`). */
+  getRequest(options?: RequestOptions): Request {
+    return new Request(this.getEnviron(), options);
   }
 
   /** Builds the environ; its `wsgi.input` is fresh on every call. */

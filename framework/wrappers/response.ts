@@ -14,19 +14,12 @@ import { getContentType } from "./content_type.ts";
 import { iriToUri } from "./iri_to_uri.ts";
 import { dumpCookie } from "../http/cookies.ts";
 import { httpDate, parseDate } from "../http/dates.ts";
+import { generateEtag, parseEtags, quoteEtag, unquoteEtag } from "../http/etags.ts";
 // TEMP-STUBS-BEGIN: ETag, Range and conditional helpers come from http-layer's
 // framework/http/{etags,range,conditional}.ts, not yet on main.
 const pending = (name: string) => (): never => {
   throw new Error(`${name} is not available yet (framework/http is incomplete)`);
 };
-// deno-lint-ignore no-explicit-any
-const generateEtag: any = pending("generateEtag");
-// deno-lint-ignore no-explicit-any
-const parseEtags: any = pending("parseEtags");
-// deno-lint-ignore no-explicit-any
-const quoteEtag: any = pending("quoteEtag");
-// deno-lint-ignore no-explicit-any
-const unquoteEtag: any = pending("unquoteEtag");
 // deno-lint-ignore no-explicit-any
 const parseRangeHeader: any = pending("parseRangeHeader");
 // deno-lint-ignore no-explicit-any
@@ -628,14 +621,13 @@ export class Response {
   getEtag(): [string, boolean] | [null, null] {
     const v = this.headers.get("etag");
     if (!v) return [null, null];
-    const [etag, weak] = unquoteEtag(v);
-    return etag === null || etag === undefined ? [null, null] : [etag, weak];
+    return unquoteEtag(v);
   }
 
   /** Sets an ETag computed from the body (SHA-1), unless one is set and not `overwrite`. */
   async addEtag(options: { overwrite?: boolean; weak?: boolean } = {}): Promise<void> {
     if (options.overwrite || !this.headers.has("etag")) {
-      this.setEtag(await generateEtag(await this.getData()), options.weak ?? false);
+      this.setEtag(generateEtag(await this.getData()), options.weak ?? false);
     }
   }
 
@@ -684,7 +676,7 @@ export class Response {
       })
     ) {
       const ifMatch = environ.HTTP_IF_MATCH;
-      this.statusCode = ifMatch && parseEtags(ifMatch).size > 0 ? 412 : 304;
+      this.statusCode = ifMatch && !parseEtags(ifMatch).empty ? 412 : 304;
     }
     if (this.automaticallySetContentLength && !this.headers.has("content-length")) {
       await this.makeSequence();

@@ -252,3 +252,33 @@ Deno.test("EnvironBuilder.fromEnviron rebuilds the same request", () => {
   const copy = EnvironBuilder.fromEnviron(original).getEnviron();
   assert.deepEqual(pick(copy, [...CORE, "HTTP_X_TEST"]), pick(original, [...CORE, "HTTP_X_TEST"]));
 });
+
+Deno.test("EnvironBuilder.getRequest gives a Request that reads the built body", async () => {
+  const request = new EnvironBuilder("/search?q=deno", {
+    method: "POST",
+    form: { name: "Ada", langs: ["ts", "py"] },
+    headers: { "X-Trace": "1" },
+  }).getRequest();
+  assert.equal(request.method, "POST");
+  assert.equal(request.args.get("q"), "deno");
+  assert.equal(request.headers.get("x-trace"), "1");
+  const form = await request.form;
+  assert.equal(form.get("name"), "Ada");
+  assert.deepEqual(form.getlist("langs"), ["ts", "py"]);
+});
+
+Deno.test("EnvironBuilder files are read back by Request.files as FileStorage", async () => {
+  const request = new EnvironBuilder("/", {
+    method: "POST",
+    data: {
+      title: "x",
+      upload: { data: "file body", filename: "notes.md", contentType: "text/markdown" },
+    },
+  }).getRequest();
+  const files = await request.files;
+  const upload = files.get("upload")!;
+  assert.equal(upload.filename, "notes.md");
+  assert.equal(upload.contentType, "text/markdown");
+  assert.equal(text(await upload.read()), "file body");
+  assert.equal((await request.form).get("title"), "x");
+});
