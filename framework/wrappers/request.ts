@@ -13,6 +13,7 @@ import {
   MIMEAccept,
   parseAcceptHeader,
 } from "../http/accept.ts";
+import { Authorization } from "../http/authorization.ts";
 import { parseCookie } from "../http/cookies.ts";
 import { parseDate } from "../http/dates.ts";
 import {
@@ -392,6 +393,14 @@ export class Request {
     return this.#cached(
       "acceptLanguages",
       () => parseAcceptHeader(this.#str("HTTP_ACCEPT_LANGUAGE"), LanguageAccept),
+    );
+  }
+
+  /** The `Authorization` header, parsed (`null` when absent or malformed Basic). */
+  get authorization(): Authorization | null {
+    return this.#cached(
+      "authorization",
+      () => Authorization.fromHeader(this.#str("HTTP_AUTHORIZATION")),
     );
   }
 
