@@ -15,16 +15,8 @@ import { iriToUri } from "./iri_to_uri.ts";
 import { dumpCookie } from "../http/cookies.ts";
 import { httpDate, parseDate } from "../http/dates.ts";
 import { generateEtag, parseEtags, quoteEtag, unquoteEtag } from "../http/etags.ts";
-// TEMP-STUBS-BEGIN: ETag, Range and conditional helpers come from http-layer's
-// framework/http/{etags,range,conditional}.ts, not yet on main.
-const pending = (name: string) => (): never => {
-  throw new Error(`${name} is not available yet (framework/http is incomplete)`);
-};
-// deno-lint-ignore no-explicit-any
-const parseRangeHeader: any = pending("parseRangeHeader");
-// deno-lint-ignore no-explicit-any
-const isResourceModified: any = pending("isResourceModified");
-// TEMP-STUBS-END
+import { parseRangeHeader } from "../http/range.ts";
+import { isResourceModified } from "../http/conditional.ts";
 import {
   chunksLength,
   concatChunks,
