@@ -14,3 +14,6 @@ export * from "./dates.ts";
 export * from "./cookies.ts";
 export * from "./accept.ts";
 export * from "./authorization.ts";
+export * from "./etags.ts";
+export * from "./range.ts";
+export * from "./conditional.ts";
