@@ -3,6 +3,8 @@ import { Client, TestResponse } from "../../framework/wrappers/client.ts";
 import { Response } from "../../framework/wrappers/response.ts";
 import { EnvironBuilder } from "../../framework/wrappers/environ_builder.ts";
 import { CookieJar, parseSetCookie } from "../../framework/wrappers/cookie_jar.ts";
+import { Request } from "../../framework/wrappers/request.ts";
+import { NotFound } from "../../framework/http/exceptions.ts";
 import type { Body, Environ, StartResponse, WsgiApp } from "../../framework/gateway/types.ts";
 
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
@@ -261,4 +263,41 @@ Deno.test("Client over a Response app: the response itself answers every request
 Deno.test("TestResponse.json is null for a non-JSON response, as in Werkzeug", async () => {
   const r = await new Client(new Response("<p>hi</p>")).get("/");
   assert.equal(r.json, null);
+});
+
+Deno.test("Client + Request + Response: a login flow with a session cookie and a redirect", async () => {
+  const app = async (environ: Environ, startResponse: StartResponse): Promise<Body> => {
+    const request = new Request(environ);
+    let response: Response;
+    if (request.path === "/login" && request.method === "POST") {
+      const form = await request.form;
+      response = new Response("", { status: 303, headers: { Location: "/me" } });
+      response.setCookie("user", form.get("name") ?? "", { httponly: true });
+    } else if (request.path === "/me") {
+      const user = request.cookies.get("user");
+      response = user ? new Response(`hello ${user}`) : new Response("who?", { status: 401 });
+    } else if (request.path === "/logout") {
+      response = new Response("", { status: 302, headers: { Location: "/me" } });
+      response.deleteCookie("user");
+    } else {
+      response = new Response("missing", { status: 404 });
+    }
+    return response.wsgiApp(environ, startResponse);
+  };
+  const client = new Client(app, { followRedirects: true });
+  assert.equal((await client.get("/me")).statusCode, 401);
+  const login = await client.post("/login", { form: { name: "ada" } });
+  assert.equal(login.text, "hello ada");
+  assert.deepEqual(login.history.map((r) => r.status), ["303 SEE OTHER"]);
+  assert.equal(login.request.REQUEST_METHOD, "GET");
+  assert.equal((await client.get("/me")).text, "hello ada");
+  const out = await client.get("/logout");
+  assert.equal(out.statusCode, 401);
+});
+
+Deno.test("Client runs an HTTPException as an app object", async () => {
+  const r = await new Client(new NotFound()).get("/nowhere");
+  assert.equal(r.status, "404 NOT FOUND");
+  assert.match(r.text, /<h1>Not Found<\/h1>/);
+  assert.equal(r.headers.get("Content-Type"), "text/html; charset=utf-8");
 });
