@@ -70,7 +70,7 @@ function decodePathSlowly(raw: string): string {
   for (let i = 0; i < bytes.length;) {
     const lead = bytes[i]!;
     if (lead < 0x80) {
-      out += texts[i]!;
+      out += lead === -1 ? texts[i]! : String.fromCharCode(lead);
       i++;
       continue;
     }
