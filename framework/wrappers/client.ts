@@ -55,6 +55,8 @@ export class TestResponse extends Response {
   history: TestResponse[];
 
   /**
+   * Wraps what the client received.
+   *
    * @param body The body chunks.
    * @param init Status, headers, the request's environ and the redirect history.
    */
@@ -102,6 +104,8 @@ export class Client {
   environBase: Record<string, unknown> | undefined;
 
   /**
+   * Creates a client for `app`.
+   *
    * @param app The app object to run.
    * @param options `followRedirects`, `useCookies`, `allowSubdomainRedirects`, `environBase`.
    */

@@ -171,6 +171,8 @@ export class EnvironBuilder {
   #queryString = "";
 
   /**
+   * Starts a request description.
+   *
    * @param path The path, optionally with `?query` (or an absolute URL, whose scheme and
    *   host become the defaults).
    * @param options See {@linkcode EnvironBuilderOptions}.

@@ -180,6 +180,8 @@ export class Response {
   #onClose: (() => unknown)[] = [];
 
   /**
+   * Creates a response.
+   *
    * @param body The body (see the class description); empty by default.
    * @param init Status, headers, mimetype or full content type.
    */
