@@ -7,6 +7,7 @@
 
 import type { Environ } from "../gateway/types.ts";
 import { dumpOptionsHeader, type HeaderParam } from "./header_values.ts";
+import { convertValue } from "./multi_dict.ts";
 
 /** What `Headers` can be built from. */
 export type HeadersInit =
@@ -24,6 +25,13 @@ function checkName(name: string): string {
     throw new TypeError(`Invalid header name ${JSON.stringify(name)}: must be an HTTP token`);
   }
   return name;
+}
+
+/** `value; key=param` from Werkzeug-style keyword params (`_` in a key becomes `-`). */
+function withParams(value: unknown, params: Record<string, HeaderParam>): string {
+  const dashed: Record<string, HeaderParam> = {};
+  for (const [key, param] of Object.entries(params)) dashed[key.replaceAll("_", "-")] = param;
+  return dumpOptionsHeader(String(value), dashed);
 }
 
 /** Converts a value to its header string; CR, LF, NUL or non-latin-1 text is a TypeError. */
@@ -103,13 +111,8 @@ export class Headers implements Iterable<[string, string]> {
     const value = this.first(name);
     if (value === undefined) return options?.default;
     if (options?.type === undefined) return value;
-    try {
-      const converted = options.type(value);
-      if (typeof converted === "number" && Number.isNaN(converted)) return options.default;
-      return converted;
-    } catch {
-      return options.default;
-    }
+    const result = convertValue(value, options.type);
+    return result.ok ? result.value : options.default;
   }
 
   /** The first value of `name`, or undefined. */
@@ -132,12 +135,9 @@ export class Headers implements Iterable<[string, string]> {
       if (key.length !== lower.length || key.toLowerCase() !== lower) continue;
       if (type === undefined) out.push(value);
       else {
-        try {
-          const converted = type(value);
-          if (!(typeof converted === "number" && Number.isNaN(converted))) out.push(converted);
-        } catch {
-          // Werkzeug skips values the type rejects.
-        }
+        // Werkzeug skips values the type rejects.
+        const result = convertValue(value, type);
+        if (result.ok) out.push(result.value);
       }
     }
     return out;
@@ -159,7 +159,7 @@ export class Headers implements Iterable<[string, string]> {
    * { filename: "a b.png" })`.
    */
   add(name: string, value: unknown, params?: Record<string, HeaderParam>): void {
-    const text = params === undefined ? value : dumpOptionsHeader(String(value), params);
+    const text = params === undefined ? value : withParams(value, params);
     this.list.push([checkName(name), headerValue(name, text)]);
   }
 
@@ -170,7 +170,7 @@ export class Headers implements Iterable<[string, string]> {
   set(name: string, value: unknown, params?: Record<string, HeaderParam>): void {
     const text = headerValue(
       name,
-      params === undefined ? value : dumpOptionsHeader(String(value), params),
+      params === undefined ? value : withParams(value, params),
     );
     checkName(name);
     const lower = name.toLowerCase();
@@ -406,12 +406,8 @@ export class EnvironHeaders extends Headers {
     const value = this.first(name);
     if (value === undefined) return [];
     if (options?.type === undefined) return [value];
-    try {
-      const converted = options.type(value);
-      return typeof converted === "number" && Number.isNaN(converted) ? [] : [converted];
-    } catch {
-      return [];
-    }
+    const result = convertValue(value, options.type);
+    return result.ok ? [result.value] : [];
   }
 
   override add(..._args: unknown[]): never {

@@ -22,10 +22,16 @@ export interface GetOptions<V, T> {
   default?: T;
 }
 
-/** Runs `type` on `value`; `undefined` signals failure (a throw or a `NaN`). */
-function convert<V, T>(value: V, type: TypeConverter<V, T>): { ok: true; value: T } | {
+/**
+ * Runs `type` on `value`: a throw, a `NaN`, or `Number` applied to a blank string (which
+ * JavaScript turns into 0 where Python's `int("")` fails) all mean "no value".
+ */
+export function convertValue<V, T>(value: V, type: TypeConverter<V, T>): { ok: true; value: T } | {
   ok: false;
 } {
+  if (type === (Number as unknown) && typeof value === "string" && value.trim() === "") {
+    return { ok: false };
+  }
   try {
     const converted = type(value);
     if (typeof converted === "number" && Number.isNaN(converted)) return { ok: false };
@@ -63,7 +69,7 @@ export class MultiDict<V = string> implements Iterable<[string, V]> {
     if (init instanceof MultiDict) {
       for (const [key, values] of init.#map) this.#map.set(key, [...values]);
     } else if (typeof (init as Iterable<unknown>)[Symbol.iterator] === "function") {
-      for (const pair of init as Iterable<readonly [string, V]>) this.add(pair[0], pair[1]);
+      for (const pair of init as Iterable<readonly [string, V]>) this.#append(pair[0], pair[1]);
     } else {
       for (const [key, value] of Object.entries(init as Record<string, V | readonly V[]>)) {
         if (Array.isArray(value)) {
@@ -90,7 +96,7 @@ export class MultiDict<V = string> implements Iterable<[string, V]> {
     if (values === undefined || values.length === 0) return options?.default;
     const value = values[0] as V;
     if (options?.type === undefined) return value;
-    const result = convert(value, options.type);
+    const result = convertValue(value, options.type);
     return result.ok ? result.value : options.default;
   }
 
@@ -107,7 +113,7 @@ export class MultiDict<V = string> implements Iterable<[string, V]> {
     if (type === undefined) return [...values];
     const out: T[] = [];
     for (const value of values) {
-      const result = convert(value, type);
+      const result = convertValue(value, type);
       if (result.ok) out.push(result.value);
     }
     return out;
@@ -120,11 +126,15 @@ export class MultiDict<V = string> implements Iterable<[string, V]> {
     return options === undefined ? this.getlist(key) : this.getlist(key, options);
   }
 
-  /** Appends a value for `key`, keeping the existing ones. */
-  add(key: string, value: V): void {
+  #append(key: string, value: V): void {
     const values = this.#map.get(key);
     if (values === undefined) this.#map.set(key, [value]);
     else values.push(value);
+  }
+
+  /** Appends a value for `key`, keeping the existing ones. */
+  add(key: string, value: V): void {
+    this.#append(key, value);
   }
 
   /** Replaces every value of `key` with `value` (Werkzeug's `d[key] = value`). */
@@ -255,5 +265,43 @@ export class MultiDict<V = string> implements Iterable<[string, V]> {
   /** `JSON.stringify` gives the flat object. */
   toJSON(): Record<string, V> {
     return this.toDict();
+  }
+}
+
+/**
+ * A read-only `MultiDict` (Werkzeug's `ImmutableMultiDict`, what `request.args` and
+ * `request.form` are): every mutating method throws a `TypeError`; `copy()` gives a
+ * mutable `MultiDict`.
+ */
+export class ImmutableMultiDict<V = string> extends MultiDict<V> {
+  #fail(): never {
+    throw new TypeError(`${this.constructor.name} is read-only: copy() it to get a MultiDict`);
+  }
+  override add(_key: string, _value: V): never {
+    return this.#fail();
+  }
+  override set(_key: string, _value: V): never {
+    return this.#fail();
+  }
+  override setlist(_key: string, _values: Iterable<V>): never {
+    return this.#fail();
+  }
+  override setdefault(_key: string, _value: V): never {
+    return this.#fail();
+  }
+  override delete(_key: string): never {
+    return this.#fail();
+  }
+  override pop(_key: string, _fallback?: V): never {
+    return this.#fail();
+  }
+  override poplist(_key: string): never {
+    return this.#fail();
+  }
+  override clear(): never {
+    return this.#fail();
+  }
+  override update(_other: MultiDictInit<V>): never {
+    return this.#fail();
   }
 }

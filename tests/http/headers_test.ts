@@ -30,10 +30,13 @@ Deno.test("Headers.add with params formats them as Werkzeug's keyword arguments"
   const h = new Headers();
   h.add("Content-Disposition", "attachment", { filename: "foo.png" });
   h.add("Content-Disposition", "attachment", { filename: "my file.png", skip: null });
+  // python: h.add("X", "v", foo_bar="1") gives "v; foo-bar=1"
+  h.add("X", "v", { foo_bar: "1" });
   assert.deepEqual(h.getlist("content-disposition"), [
     "attachment; filename=foo.png",
     'attachment; filename="my file.png"',
   ]);
+  assert.equal(h.get("x"), "v; foo-bar=1");
 });
 
 Deno.test("Headers.setdefault, remove, pop, get with type", () => {

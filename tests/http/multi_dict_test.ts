@@ -1,6 +1,6 @@
 // MultiDict: Werkzeug 3.1's MultiDict behaviour (cases checked in python3).
 import assert from "node:assert/strict";
-import { MultiDict } from "../../framework/http/multi_dict.ts";
+import { ImmutableMultiDict, MultiDict } from "../../framework/http/multi_dict.ts";
 
 Deno.test("MultiDict.get gives the first value and getlist every value", () => {
   const d = new MultiDict([["a", "1"], ["b", "2"], ["a", "3"]]);
@@ -83,4 +83,37 @@ Deno.test("MultiDict.copy is independent and update appends", () => {
   assert.deepEqual(d.getlist("a"), ["1"]);
   d.update([["a", "9"], ["b", "8"]]);
   assert.deepEqual(d.toDict({ flat: false }), { a: ["1", "9"], b: ["8"] });
+});
+
+Deno.test("MultiDict.get with type Number treats a blank value as missing, like int('')", () => {
+  const d = new MultiDict([["n", ""], ["s", "  "], ["z", "0"]]);
+  assert.equal(d.get("n", { type: Number, default: 5 }), 5);
+  assert.equal(d.get("s", { type: Number, default: 5 }), 5);
+  assert.equal(d.get("z", { type: Number, default: 5 }), 0);
+  assert.equal(d.get("n", { type: String, default: "x" }), "");
+});
+
+Deno.test("ImmutableMultiDict reads like a MultiDict and refuses every mutation", () => {
+  const d = new ImmutableMultiDict([["a", "1"], ["a", "2"], ["b", "3"]]);
+  assert.ok(d instanceof MultiDict);
+  assert.deepEqual(d.getlist("a"), ["1", "2"]);
+  assert.deepEqual([...d], [["a", "1"], ["a", "2"], ["b", "3"]]);
+  for (
+    const mutate of [
+      () => d.add("a", "x"),
+      () => d.set("a", "x"),
+      () => d.setlist("a", ["x"]),
+      () => d.setdefault("c", "x"),
+      () => d.delete("a"),
+      () => d.pop("a"),
+      () => d.poplist("a"),
+      () => d.clear(),
+      () => d.update([["a", "x"]]),
+    ]
+  ) assert.throws(mutate, TypeError);
+  assert.deepEqual(d.toDict({ flat: false }), { a: ["1", "2"], b: ["3"] });
+  const copy = d.copy();
+  copy.add("a", "x");
+  assert.deepEqual(copy.getlist("a"), ["1", "2", "x"]);
+  assert.deepEqual(new ImmutableMultiDict({ k: ["v", "w"] }).getlist("k"), ["v", "w"]);
 });
