@@ -356,6 +356,20 @@ export class Response {
     this.setData(value);
   }
 
+  /**
+   * A file-like writer appending to the body (Werkzeug's `response.stream`); each write
+   * drops `Content-Length`, which is computed again when the response is sent.
+   */
+  get stream(): ResponseStream {
+    return new ResponseStream((chunk) => {
+      if (!this.#bufferSync()) {
+        throw new TypeError("Cannot write to a response whose body is an asynchronous stream");
+      }
+      this.#chunks!.push(chunk);
+      this.headers.remove("Content-Length");
+    }, () => this.#chunks ? chunksLength(this.#chunks) : 0);
+  }
+
   /** The body's length when it is buffered (or a synchronous stream), else `null`. */
   calculateContentLength(): number | null {
     return this.#bufferSync() ? chunksLength(this.#chunks!) : null;
@@ -815,8 +829,8 @@ export class Response {
   }
 
   /**
-   * Turns `rv` into a `Response`: a `Response` is returned as is; a fetch `Response`
-   * is wrapped (its body streams); any app object is run against `environ` and its
+   * Turns `rv` into a `Response` of this class: a `Response` is returned as is (re-classed
+   * when this is a subclass, as Werkzeug does); a fetch `Response` is wrapped (its body streams); any app object is run against `environ` and its
    * output buffered.
    *
    * @example Wrapping a plain gateway app
@@ -834,10 +848,8 @@ export class Response {
     const cls = this;
     if (rv instanceof cls) return rv;
     if (rv instanceof Response) {
-      const out = new cls(undefined, { headers: rv.headers, status: rv.status });
-      out.response = rv.response as ResponseBody;
-      out.callOnClose(() => rv.close());
-      return out;
+      // Werkzeug re-classes the very object (`response.__class__ = cls`): same here.
+      return Object.setPrototypeOf(rv, cls.prototype) as T;
     }
     if (rv instanceof globalThis.Response) {
       return new cls(rv.body, {
@@ -873,6 +885,48 @@ export class Response {
       await out.close();
     }
     return new this(chunks, { status: out.status, headers: out.headers });
+  }
+}
+
+/** The writer behind {@linkcode Response.stream}. */
+export class ResponseStream {
+  #append: (chunk: Uint8Array) => void;
+  #length: () => number;
+  /** Whether `close()` was called; later writes throw. */
+  closed: boolean = false;
+
+  /**
+   * A writer that hands each chunk to `append`.
+   *
+   * @param append Receives each written chunk, UTF-8 encoded.
+   * @param length Gives the body's current length.
+   */
+  constructor(append: (chunk: Uint8Array) => void, length: () => number) {
+    this.#append = append;
+    this.#length = length;
+  }
+
+  /** Appends `value` to the body and returns the number of bytes written. */
+  write(value: string | Uint8Array): number {
+    if (this.closed) throw new TypeError("I/O operation on a closed response stream");
+    const chunk = encodeChunk(value);
+    this.#append(chunk);
+    return chunk.byteLength;
+  }
+
+  /** Writes every item of `values`. */
+  writelines(values: Iterable<string | Uint8Array>): void {
+    for (const v of values) this.write(v);
+  }
+
+  /** The body's length so far. */
+  tell(): number {
+    return this.#length();
+  }
+
+  /** Stops further writes. */
+  close(): void {
+    this.closed = true;
   }
 }
 

@@ -402,8 +402,12 @@ Deno.test("Response subclasses: forceType keeps the subclass", async () => {
     static override defaultMimetype: string | null = "application/json";
   }
   assert.equal(new JsonResponse("{}").contentType, "application/json");
-  const forced = await JsonResponse.forceType(new Response("x"));
+  const plain = new Response("x", { status: 201 });
+  const forced = await JsonResponse.forceType(plain);
   assert.ok(forced instanceof JsonResponse);
+  assert.equal(forced, plain, "the same object, re-classed");
+  assert.equal(forced.status, "201 CREATED");
+  assert.equal(await forced.getData({ asText: true }), "x");
 });
 
 Deno.test("HTTPException.getResponse() gives a phial Response once response.ts is loaded", async () => {
@@ -411,4 +415,19 @@ Deno.test("HTTPException.getResponse() gives a phial Response once response.ts i
   assert.ok(r instanceof Response);
   assert.equal(r.status, "404 NOT FOUND");
   assert.match(await r.getData({ asText: true }), /<title>404 Not Found<\/title>/);
+});
+
+Deno.test("Response.stream appends to the body and drops a stale Content-Length", async () => {
+  const r = new Response("a");
+  assert.equal(r.headers.get("Content-Length"), "1");
+  const stream = r.stream;
+  assert.equal(stream.write("bc"), 2);
+  stream.writelines(["d", enc("é")]);
+  assert.equal(stream.tell(), 6);
+  assert.equal(r.headers.has("Content-Length"), false);
+  const out = await send(r);
+  assert.equal(out.body, "abcdé");
+  assert.equal(out.headers.find(([k]) => k === "Content-Length")?.[1], "6");
+  stream.close();
+  assert.throws(() => stream.write("x"), TypeError);
 });
