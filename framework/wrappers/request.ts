@@ -22,9 +22,11 @@ import {
   SecurityError,
   UnsupportedMediaType,
 } from "../http/exceptions.ts";
+import { type ETags, parseEtags } from "../http/etags.ts";
 import { EnvironHeaders, type Headers } from "../http/headers.ts";
 import { parseListHeader, parseOptionsHeader } from "../http/header_values.ts";
 import { MultiDict } from "../http/multi_dict.ts";
+import { type IfRange, parseIfRangeHeader, parseRangeHeader, type Range } from "../http/range.ts";
 import { latin1ToText, unquoteExcept, urlDecodeQuery, urlQuote } from "../http/urls.ts";
 import type { FileStorage } from "./file_storage.ts";
 import { FormDataParser } from "./form_parser.ts";
@@ -402,6 +404,26 @@ export class Request {
       "authorization",
       () => Authorization.fromHeader(this.#str("HTTP_AUTHORIZATION")),
     );
+  }
+
+  /** The entity tags of `If-Match` (empty when absent). */
+  get ifMatch(): ETags {
+    return this.#cached("ifMatch", () => parseEtags(this.#str("HTTP_IF_MATCH")));
+  }
+
+  /** The entity tags of `If-None-Match` (empty when absent). */
+  get ifNoneMatch(): ETags {
+    return this.#cached("ifNoneMatch", () => parseEtags(this.#str("HTTP_IF_NONE_MATCH")));
+  }
+
+  /** The `Range` header, parsed; `null` when absent or malformed. */
+  get range(): Range | null {
+    return this.#cached("range", () => parseRangeHeader(this.#str("HTTP_RANGE")));
+  }
+
+  /** The `If-Range` header, parsed (an ETag or a date). */
+  get ifRange(): IfRange {
+    return this.#cached("ifRange", () => parseIfRangeHeader(this.#str("HTTP_IF_RANGE")));
   }
 
   /** `If-Modified-Since`, or `null` when absent or not a date. */

@@ -108,3 +108,22 @@ Deno.test("Request limits default as Flask 3.1 and are settable", () => {
   equal(r.maxContentLength, 10);
   equal(new Request(makeEnviron(), { maxFormMemorySize: null }).maxFormMemorySize, null);
 });
+
+Deno.test("Request.ifNoneMatch, ifMatch, range and ifRange parse their headers", () => {
+  const r = new Request(makeEnviron({
+    HTTP_IF_NONE_MATCH: '"abc", W/"weak"',
+    HTTP_IF_MATCH: "*",
+    HTTP_RANGE: "bytes=0-99, -50",
+    HTTP_IF_RANGE: '"abc"',
+  }));
+  equal(r.ifNoneMatch.contains("abc"), true);
+  equal(r.ifNoneMatch.containsWeak("weak"), true);
+  equal(r.ifNoneMatch.contains("weak"), false);
+  equal(r.ifMatch.starTag, true);
+  equal(r.range?.units, "bytes");
+  deepEqual(r.range?.ranges, [[0, 100], [-50, null]]);
+  equal(r.ifRange.etag, "abc");
+  const bare = new Request(makeEnviron({ HTTP_RANGE: "bytes=5-1" }));
+  equal(bare.range, null);
+  equal(bare.ifNoneMatch.contains("x"), false);
+});
