@@ -17,9 +17,10 @@ export interface MeasureOptions {
 
 /** A measurement: operations per second (median round) and every round's figure. */
 export interface Measurement {
-  /** Median operations per second. */
+  /** Operations per second: the median round ({@linkcode measure}) or the best
+   * ({@linkcode measureInterleaved}). */
   opsPerSecond: number;
-  /** Nanoseconds per operation at the median. */
+  /** Nanoseconds per operation at that figure. */
   nsPerOp: number;
   /** Operations per second of each round. */
   rounds: number[];
@@ -61,6 +62,46 @@ export function measure(
   const sorted = [...figures].sort((a, b) => a - b);
   const opsPerSecond = sorted[Math.floor(sorted.length / 2)] ?? 0;
   return { opsPerSecond, nsPerOp: 1e9 / opsPerSecond, rounds: figures };
+}
+
+/** One contender of {@linkcode measureInterleaved}. */
+export interface Contender {
+  /** Performs `opsPerCall` operations; returns a number that is kept. */
+  run: () => number;
+  /** Operations per call. */
+  opsPerCall: number;
+}
+
+/**
+ * Times several contenders in turns (one round each, then again), so that load from
+ * elsewhere on a shared machine hits them alike, and keeps each one's best round: the
+ * figure least disturbed by other processes.
+ */
+export function measureInterleaved(
+  contenders: readonly Contender[],
+  options: MeasureOptions = {},
+): Measurement[] {
+  const { warmupMs = 150, roundMs = 200, rounds = 5 } = options;
+  const timed = ({ run, opsPerCall }: Contender, ms: number): number => {
+    const start = performance.now();
+    let calls = 0;
+    let elapsed = 0;
+    do {
+      sink = (sink + run()) | 0;
+      calls++;
+      elapsed = performance.now() - start;
+    } while (elapsed < ms && calls < MAX_CALLS_PER_ROUND);
+    return (calls * opsPerCall) / (elapsed / 1000);
+  };
+  for (const c of contenders) timed(c, warmupMs);
+  const figures = contenders.map(() => [] as number[]);
+  for (let r = 0; r < rounds; r++) {
+    contenders.forEach((c, i) => figures[i]!.push(timed(c, roundMs)));
+  }
+  return figures.map((f) => {
+    const best = Math.max(...f);
+    return { opsPerSecond: best, nsPerOp: 1e9 / best, rounds: f };
+  });
 }
 
 /** Formats operations per second as `5.12M` / `830k`. */

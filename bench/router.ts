@@ -2,23 +2,30 @@
  * `deno task bench:router`: phial's `MapAdapter` against memoirist, find-my-way and
  * Hono's TrieRouter, on the GitHub REST API's route table and on a growth series of
  * generated tables, replaying a fixed, seeded mix of static, parametric and missing
- * paths. Prints markdown tables. Options: `--quick` (shorter rounds), `--no-phial`.
+ * paths. Prints markdown tables. Options: `--quick` (shorter rounds), `--no-phial`
+ * (peers only).
  *
  * @module
  */
 import { type GithubRoute, githubRoutes, githubRoutesFull } from "./data/github_routes.ts";
 import { generateRoutes } from "./data/generated_routes.ts";
 import { type BenchRequest, makeRequests, MIX } from "./route_requests.ts";
-import { formatRate, markdownTable, measure, type MeasureOptions } from "./measure.ts";
+import {
+  formatRate,
+  markdownTable,
+  measure,
+  measureInterleaved,
+  type MeasureOptions,
+} from "./measure.ts";
 import { memoirist, peerRouters, type RouterUnderTest } from "./peer_routers.ts";
-import { bindPhial, phialRouters, type RoutingModule, toRuleString } from "./phial_routers.ts";
+import { bindPhial, phialRouters, toRuleString } from "./phial_routers.ts";
 
 const REQUESTS_PER_TABLE = 1000;
 const GROWTH_SIZES = [10, 100, 1_000, 10_000];
 const quick = Deno.args.includes("--quick");
 const timing: MeasureOptions = quick
   ? { warmupMs: 50, roundMs: 60, rounds: 3 }
-  : { warmupMs: 150, roundMs: 200, rounds: 5 };
+  : { warmupMs: 150, roundMs: 200, rounds: 7 };
 
 /** Orders routes so that at every level static segments come before parameters and
  * catch-alls: routers that take the first registered match (Hono) then agree with those
@@ -57,36 +64,42 @@ interface Result {
   disagreements: string[];
 }
 
-function run(router: RouterUnderTest, table: Table): Result {
-  const t0 = performance.now();
-  const built = router.build(table.routes);
-  built.find("GET", "/"); // a router that compiles lazily does it here
-  const buildMs = performance.now() - t0;
-  const disagreements: string[] = [];
-  for (const req of table.requests) {
-    const got = built.find(req.method, req.path);
-    if (got !== req.expected) {
-      const want = req.expected === -1 ? "no match" : table.routes[req.expected]!.path;
-      const gotText = got === -1 ? "no match" : table.routes[got]?.path ?? String(got);
-      disagreements.push(`${req.method} ${req.path}: want ${want}, got ${gotText}`);
-    }
-  }
+/** Builds every router over the table, checks its answers, then times them in turns. */
+function runTable(table: Table): Map<string, Result> {
   const methods = table.requests.map((r) => r.method);
   const paths = table.requests.map((r) => r.path);
-  const m = measure(() => built.loop(methods, paths), paths.length, timing);
-  return { opsPerSecond: m.opsPerSecond, nsPerOp: m.nsPerOp, buildMs, disagreements };
+  const prepared = routers.map((router) => {
+    const t0 = performance.now();
+    const built = router.build(table.routes);
+    built.find("GET", "/"); // a router that compiles lazily does it here
+    const buildMs = performance.now() - t0;
+    const disagreements: string[] = [];
+    for (const req of table.requests) {
+      const got = built.find(req.method, req.path);
+      if (got !== req.expected) {
+        const want = req.expected === -1 ? "no match" : table.routes[req.expected]!.path;
+        const gotText = got === -1 ? "no match" : table.routes[got]?.path ?? String(got);
+        disagreements.push(`${req.method} ${req.path}: want ${want}, got ${gotText}`);
+      }
+    }
+    return { built, buildMs, disagreements };
+  });
+  const measured = measureInterleaved(
+    prepared.map(({ built }) => ({
+      run: () => built.loop(methods, paths),
+      opsPerCall: paths.length,
+    })),
+    timing,
+  );
+  return new Map(routers.map((router, i) => {
+    const { buildMs, disagreements } = prepared[i]!;
+    const { opsPerSecond, nsPerOp } = measured[i]!;
+    return [router.name, { opsPerSecond, nsPerOp, buildMs, disagreements }];
+  }));
 }
 
-async function loadPhial(): Promise<RoutingModule | null> {
-  if (Deno.args.includes("--no-phial")) return null;
-  const mod = await import("../framework/routing/mod.ts") as Partial<RoutingModule>;
-  return typeof mod.Map === "function" && typeof mod.Rule === "function"
-    ? mod as RoutingModule
-    : null;
-}
-
-const routing = await loadPhial();
-const routers: RouterUnderTest[] = [...(routing ? phialRouters(routing) : []), ...peerRouters];
+const withPhial = !Deno.args.includes("--no-phial");
+const routers: RouterUnderTest[] = [...(withPhial ? phialRouters : []), ...peerRouters];
 
 const tables: Table[] = [
   makeTable(`GitHub API (${githubRoutes.length})`, githubRoutes),
@@ -95,11 +108,7 @@ const tables: Table[] = [
 ];
 
 const results = new Map<string, Map<string, Result>>();
-for (const table of tables) {
-  const row = new Map<string, Result>();
-  for (const router of routers) row.set(router.name, run(router, table));
-  results.set(table.name, row);
-}
+for (const table of tables) results.set(table.name, runTable(table));
 
 const out: string[] = [];
 const kinds = (t: Table) => {
@@ -111,7 +120,7 @@ out.push(
     quick ? "quick" : "full"
   } timing)`,
   "",
-  `Matches per second (median of ${timing.rounds} rounds) over ${REQUESTS_PER_TABLE} seeded ` +
+  `Matches per second (best of ${timing.rounds} rounds, routers timed in turns) over ${REQUESTS_PER_TABLE} seeded ` +
     `requests per table; mix static/parametric/missing ≈ ${MIX.static}/${MIX.parametric}/` +
     `${MIX.missing}.`,
   "",
@@ -167,9 +176,9 @@ out.push(
   ),
 );
 
-if (routing) {
+if (withPhial) {
   const table = tables[0]!;
-  const adapter = bindPhial(routing, table.routes);
+  const adapter = bindPhial(table.routes);
   const jobs = table.routes.map((r, i) => {
     const values: Record<string, unknown> = {};
     for (const [, name] of toRuleString(r.path).matchAll(/<(?:[a-z]+:)?([A-Za-z0-9_]+)>/g)) {
@@ -194,8 +203,6 @@ if (routing) {
       ["+ 2 query args", formatRate(query.opsPerSecond), query.nsPerOp.toFixed(0)],
     ]),
   );
-} else {
-  out.push("", "phial: `framework/routing/mod.ts` does not export `Map` yet; peers only.");
 }
 
 const disagreeing = tables.flatMap((t) =>
