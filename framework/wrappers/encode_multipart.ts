@@ -125,7 +125,8 @@ export function streamEncodeMultipart(
     let contentType: string | undefined;
     if (value instanceof Blob) {
       data = value;
-      filename = value instanceof File ? value.name : undefined;
+      // As FormData does, a Blob that is not a File is sent as a file named "blob".
+      filename = value instanceof File ? value.name : "blob";
       contentType = value.type || undefined;
     } else if (value instanceof Uint8Array) {
       data = value;

@@ -282,3 +282,21 @@ Deno.test("EnvironBuilder files are read back by Request.files as FileStorage", 
   assert.equal(text(await upload.read()), "file body");
   assert.equal((await request.form).get("title"), "x");
 });
+
+Deno.test("encodeMultipart matches a fetch Request's FormData body byte for byte", async () => {
+  const fields: [string, string | File | Blob][] = [
+    ["a", "1"],
+    ['n"m\r\nx', "é"],
+    ["f", new File(["abc"], 'q".txt', { type: "text/plain" })],
+    ["b", new Blob([new Uint8Array([1, 2])])],
+  ];
+  const fd = new FormData();
+  for (const [k, v] of fields) fd.append(k, v);
+  const request = new Request("http://localhost/", { method: "POST", body: fd });
+  const boundary = /boundary=(.+)$/.exec(request.headers.get("content-type")!)![1]!;
+  const fetchBody = new Uint8Array(await request.arrayBuffer());
+  const [, ours] = await encodeMultipart(fields, boundary);
+  // Deno ends the body right after the closing delimiter; browsers and Werkzeug add CRLF.
+  assert.deepEqual(ours.subarray(0, fetchBody.length), fetchBody);
+  assert.equal(text(ours.subarray(fetchBody.length)), "\r\n");
+});
