@@ -115,7 +115,8 @@ export class Request {
   /** The routing error (404, 405, redirect) if matching failed. */
   routingException: Error | null = null;
 
-  #cache = new Map<string, unknown>();
+  #cache: Map<string, unknown> | undefined;
+  #args: MultiDict<string> | undefined;
   #stream: InputStream | undefined;
   #cachedData: Uint8Array | undefined;
   #formPromise: Promise<{ form: MultiDict<string>; files: MultiDict<FileStorage> }> | undefined;
@@ -139,7 +140,7 @@ export class Request {
   }
 
   #cached<T>(key: string, compute: () => T): T {
-    const cache = this.#cache;
+    const cache = this.#cache ??= new Map();
     if (cache.has(key)) return cache.get(key) as T;
     const value = compute();
     cache.set(key, value);
@@ -273,7 +274,7 @@ export class Request {
 
   /** The parsed query string (parsed on first access only). */
   get args(): MultiDict<string> {
-    return this.#cached("args", () => urlDecodeQuery(this.queryString));
+    return this.#args ??= urlDecodeQuery(this.queryString);
   }
 
   // ---- Headers ------------------------------------------------------------------------
