@@ -6,7 +6,7 @@
 
 import type { AppObject, Body, Chunk, Environ, StartResponse } from "../gateway/types.ts";
 import { runApp } from "../gateway/run_app.ts";
-import { Headers } from "../http/headers.ts";
+import { Headers, type HeadersInit } from "../http/headers.ts";
 import { RequestedRangeNotSatisfiable, setResponseFactory } from "../http/exceptions.ts";
 import { statusLine } from "../http/status_codes.ts";
 import { urlQuote } from "../http/urls.ts";
@@ -32,11 +32,9 @@ import {
 } from "./response_body.ts";
 
 export type { ResponseBody, StreamedBody } from "./response_body.ts";
-export { getContentType } from "./content_type.ts";
-export { iriToUri } from "./iri_to_uri.ts";
 
 /** What `new Headers(...)` accepts: pairs, a record, phial or fetch `Headers`. */
-export type ResponseHeadersInit = ConstructorParameters<typeof Headers>[0];
+export type ResponseHeadersInit = HeadersInit | null;
 
 /** A status as a number (`404`) or a status line (`"404"`, `"404 Custom"`). */
 export type StatusInit = number | string;
