@@ -148,6 +148,29 @@ out.push(markdownTable(
   }),
 ));
 
+// Where the time goes: each part of the GitHub table's mix timed on its own.
+const github = tables[0]!;
+const kindNames: BenchRequest["kind"][] = ["static", "parametric", "missing"];
+const byKind = kindNames.map((kind) => {
+  const subset = github.requests.filter((r) => r.kind === kind);
+  const methods = subset.map((r) => r.method);
+  const paths = subset.map((r) => r.path);
+  const built = routers.map((r) => r.build(github.routes));
+  return measureInterleaved(
+    built.map((b) => ({ run: () => b.loop(methods, paths), opsPerCall: paths.length })),
+    { ...timing, rounds: Math.min(timing.rounds ?? 5, 5) },
+  );
+});
+out.push(
+  "",
+  `Time per match by kind of request on ${github.name} (ns):`,
+  "",
+  markdownTable(
+    ["router", ...kindNames],
+    routers.map((r, i) => [r.name, ...byKind.map((m) => m[i]!.nsPerOp.toFixed(0))]),
+  ),
+);
+
 const small = tables.find((t) => t.name === "generated 10")!;
 const large = tables.find((t) => t.name === "generated 10,000")!;
 out.push(
