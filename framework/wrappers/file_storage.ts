@@ -19,7 +19,11 @@ const READ_SIZE = 64 * 1024;
  * throws on them.
  */
 export class PartHeaders extends Headers {
-  /** @param pairs The parsed header lines, in order. */
+  /**
+   * Wraps parsed part headers without validating them.
+   *
+   * @param pairs The parsed header lines, in order.
+   */
   constructor(pairs: [string, string][]) {
     super();
     this.list = pairs;
@@ -45,7 +49,11 @@ export class SpooledFile {
   #path: string | undefined;
   #closed = false;
 
-  /** @param maxMemory Bytes kept in memory before spilling (default 500 KiB). */
+  /**
+   * Creates an empty buffer.
+   *
+   * @param maxMemory Bytes kept in memory before spilling (default 500 KiB).
+   */
   constructor(maxMemory: number = DEFAULT_MAX_MEMORY_FILE_SIZE) {
     this.maxMemory = maxMemory;
   }
@@ -180,6 +188,8 @@ export class FileStorage {
   #parsedType: [string, Record<string, string>] | undefined;
 
   /**
+   * Wraps uploaded content.
+   *
    * @param source The content (bytes, text, a stream, or a `SpooledFile`); empty if omitted.
    * @param options `filename`, `name`, `contentType`, `contentLength`, `headers`.
    */

@@ -64,7 +64,11 @@ export class FormDataParser {
   /** Whether malformed bodies give an empty form rather than an error. */
   silent: boolean;
 
-  /** @param options The limits, and `silent`. */
+  /**
+   * Creates a parser with the given limits.
+   *
+   * @param options The limits, and `silent`.
+   */
   constructor(options?: FormDataParserOptions) {
     this.maxFormMemorySize = options?.maxFormMemorySize ?? null;
     this.maxFormParts = options?.maxFormParts ?? null;

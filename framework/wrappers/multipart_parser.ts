@@ -13,7 +13,8 @@ import { FileStorage, PartHeaders, SpooledFile } from "./file_storage.ts";
 
 /** A malformed multipart body; the form parser answers it with an empty form, as Werkzeug. */
 export class MultipartError extends Error {
-  override name = "MultipartError";
+  /** Always `"MultipartError"`. */
+  override name: string = "MultipartError";
 }
 
 /** The decoder's events, in the order they can come. */
@@ -94,6 +95,8 @@ export class MultipartDecoder {
   #partsDecoded = 0;
 
   /**
+   * Creates a decoder for one body.
+   *
    * @param boundary The `boundary` parameter of the content type.
    * @param options `maxFormMemorySize` and `maxParts`.
    */

@@ -123,6 +123,8 @@ export class Request {
   #cachedJson: [unknown, unknown] = [UNSET, UNSET];
 
   /**
+   * Wraps an environ; nothing is parsed until it is asked for.
+   *
    * @param environ The gateway environ.
    * @param options `maxContentLength`, `maxFormMemorySize`, `maxFormParts`, `trustedHosts`.
    */
@@ -475,7 +477,9 @@ export class Request {
    * @returns The bytes, or text with `asText`.
    */
   getData(options: GetDataOptions & { asText: true }): Promise<string>;
+  /** Reads the whole body as bytes (cached by default). */
   getData(options?: GetDataOptions & { asText?: false }): Promise<Uint8Array>;
+  /** Reads the whole body, as bytes or (with `asText`) text. */
   getData(options?: GetDataOptions): Promise<Uint8Array | string>;
   async getData(options?: GetDataOptions): Promise<Uint8Array | string> {
     let data = this.#cachedData;
