@@ -301,3 +301,31 @@ Deno.test("Client runs an HTTPException as an app object", async () => {
   assert.match(r.text, /<h1>Not Found<\/h1>/);
   assert.equal(r.headers.get("Content-Type"), "text/html; charset=utf-8");
 });
+
+// [set by host, request path that set it, Set-Cookie, request host, request path, sent?]
+// as Werkzeug 3.1's test Cookie matches them (the leading-dot Domain is RFC 6265's
+// rule: Werkzeug keeps the dot and so never matches it).
+const COOKIE_MATCH_CASES: [string, string, string, string, string, boolean][] = [
+  ["localhost", "/", "a=1", "localhost", "/", true],
+  ["localhost", "/", "a=1; Path=/sub", "localhost", "/sub", true],
+  ["localhost", "/", "a=1; Path=/sub", "localhost", "/sub/x", true],
+  ["localhost", "/", "a=1; Path=/sub", "localhost", "/subx", false],
+  ["localhost", "/", "a=1; Path=/sub/", "localhost", "/sub", false],
+  ["localhost", "/", "a=1; Path=/sub/", "localhost", "/sub/x", true],
+  ["localhost", "/dir/page", "a=1", "localhost", "/dir/other", true],
+  ["localhost", "/dir/page", "a=1", "localhost", "/", false],
+  ["localhost", "/dir/page", "a=1", "localhost", "/dirx", false],
+  ["example.com", "/", "a=1; Domain=example.com", "api.example.com", "/", true],
+  ["example.com", "/", "a=1", "api.example.com", "/", false],
+  ["example.com", "/", "a=1; Domain=example.com", "badexample.com", "/", false],
+  ["example.com", "/", "a=1", "example.com", "/", true],
+  ["example.com", "/", "a=1; Domain=.example.com", "api.example.com", "/", true],
+];
+
+for (const [host, path, header, reqHost, reqPath, sent] of COOKIE_MATCH_CASES) {
+  Deno.test(`CookieJar: "${header}" from ${host}${path} ${sent ? "is" : "is not"} sent to ${reqHost}${reqPath}`, () => {
+    const jar = new CookieJar();
+    jar.updateFromResponse(host, path, [header]);
+    assert.equal(jar.requestHeader(reqHost, reqPath), sent ? "a=1" : "");
+  });
+}
