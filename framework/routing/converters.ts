@@ -166,6 +166,9 @@ export function isPartIsolating(converter: BaseConverter): boolean {
  * `<string(minlength=2, maxlength=8):name>`, `<string(length=2):lang>`.
  */
 export class UnicodeConverter extends BaseConverter {
+  // The regex is chosen per instance; like Werkzeug, isolation is decided by the class.
+  override partIsolating: boolean | undefined = true;
+
   /**
    * @param map The map.
    * @param args `minlength` (default 1), `maxlength`, `length`, positionally or as options.
@@ -202,6 +205,7 @@ function escapeRegex(text: string): string {
 export class AnyConverter extends BaseConverter {
   /** The accepted values. */
   items: Set<string>;
+  override partIsolating: boolean | undefined = true;
 
   /**
    * @param map The map.
@@ -244,6 +248,7 @@ function parseIntText(text: string): number {
 /** The shared base of `int` and `float`: `fixedDigits`, `min`, `max`, `signed`. */
 export class NumberConverter extends BaseConverter {
   override weight = 50;
+  override partIsolating: boolean | undefined = true;
   /** The required number of digits (0: any); built values are zero-padded to it. */
   fixedDigits: number = 0;
   /** The smallest accepted value. */

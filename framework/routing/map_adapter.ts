@@ -10,6 +10,7 @@ import type { HTTPException } from "../http/exceptions.ts";
 import { ValidationError } from "./converters.ts";
 import { BuildError, RequestRedirect } from "./exceptions.ts";
 import type { Map } from "./map.ts";
+import { REDIRECT } from "./matcher.ts";
 import type { Rule } from "./rule.ts";
 import { encodeQueryPairs, multiItems, PATH_SAFE, quote } from "./url_quote.ts";
 import { urlJoin } from "./url_join.ts";
@@ -190,32 +191,31 @@ export class MapAdapter {
     if (path === "") pathPart = "";
     else if (path.charCodeAt(0) === 47 && path.charCodeAt(1) !== 47) pathPart = path;
     else pathPart = "/" + path.replace(/^\/+/, "");
-    const hit = map.matcher.match(domainPart, pathPart, upper);
-    if (!("rule" in hit)) {
-      if (hit.kind === "redirect") {
-        return {
-          code: 308,
-          newUrl: this.makeRedirectUrl(quote(hit.path, PATH_SAFE), this.#query(options)),
-        };
-      }
-      if (hit.methods !== null) return { code: 405, validMethods: [...hit.methods] };
-      return NOT_FOUND_RESULT;
+    const matcher = map.matcher;
+    const rule = matcher.match(domainPart, pathPart, upper);
+    if (rule === null) return this.#noMatch(domainPart, pathPart, upper);
+    if (rule === REDIRECT) {
+      return {
+        code: 308,
+        newUrl: this.makeRedirectUrl(
+          quote(matcher.redirectPath, PATH_SAFE),
+          this.#query(options),
+        ),
+      };
     }
-    const rule = hit.rule;
-    const values = hit.values;
     const args: Record<string, unknown> = {};
-    if (values.length > 0) {
+    const count = matcher.valueCount;
+    if (count > 0) {
+      // Copied first: a converter may itself match on this map.
+      const values = matcher.values.slice(0, count);
       const names = rule.converterNames;
-      const converters = rule.converters;
-      for (let i = 0; i < values.length; i++) {
-        const name = names[i]!;
+      const converters = rule.converterList;
+      for (let i = 0; i < count; i++) {
         try {
-          args[name] = converters[name]!.toValue(values[i]!);
+          args[names[i]!] = converters[i]!.toValue(values[i]!);
         } catch (e) {
           if (!(e instanceof ValidationError)) throw e;
-          const methods = map.matcher.lastMethods;
-          if (methods !== null) return { code: 405, validMethods: [...methods] };
-          return NOT_FOUND_RESULT;
+          return this.#noMatch(domainPart, pathPart, upper);
         }
       }
     }
@@ -342,6 +342,14 @@ export class MapAdapter {
     let path = trimSlashes(this.scriptName) + "/" + pathInfo.replace(/^\/+/, "");
     if (path !== "" && path[0] !== "/") path = "/" + path;
     return `${scheme}://${host}${path}${query ? "?" + query : ""}`;
+  }
+
+  /** A 405 when some rule took the path but not the method, else the shared 404. */
+  #noMatch(domain: string, path: string, method: string): MatchResult {
+    const matcher = this.map.matcher;
+    if (!matcher.sawMethodMismatch) return NOT_FOUND_RESULT;
+    const methods = matcher.methodsFor(domain, path, method);
+    return methods.size > 0 ? { code: 405, validMethods: [...methods] } : NOT_FOUND_RESULT;
   }
 
   #query(options: MatchOptions | undefined): QueryArgs | undefined {

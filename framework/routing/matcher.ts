@@ -33,40 +33,58 @@ interface Transition {
   groupNames: string[];
 }
 
+/** Static fan-out above which children are found by hash instead of a linear scan. */
+const LINEAR_LIMIT = 8;
+
 /** A state of the machine: the rules ending here and the transitions out. */
 class State {
+  /** The static text that leads here (empty for dynamic targets). */
+  text: string;
   staticMap: globalThis.Map<string, State> | null = null;
-  /** The single static transition's text when there is exactly one (compare in place). */
-  soleKey: string | null = null;
-  soleState: State | null = null;
+  /** Static children for a linear scan (few children), or `null`. */
+  linear: State[] | null = null;
+  /** Static children by segment hash (many children, no collision), or `null`. */
+  hashed: globalThis.Map<number, State> | null = null;
   slashState: State | null = null;
   dynamic: Transition[] = [];
   rules: Rule[] = [];
+  /** The first rule (in order) accepting each method, up to the first method-less rule. */
+  methodTable: globalThis.Map<string, Rule> | null = null;
+  /** The first rule without a method list. */
+  anyRule: Rule | null = null;
 
-  staticChild(text: string): State | undefined {
-    return this.staticMap?.get(text);
+  constructor(text: string) {
+    this.text = text;
   }
+
+  /** The first rule accepting `method`, or `null`. */
+  pick(method: string): Rule | null {
+    const table = this.methodTable;
+    if (table !== null) {
+      const rule = table.get(method);
+      if (rule !== undefined) return rule;
+    }
+    return this.anyRule;
+  }
+}
+
+function hashSegment(text: string, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  // Kept in the small-integer range so map lookups do not box the key.
+  return h & 0x3fffffff;
 }
 
 /** Returned through the walk when a rule matches only with a trailing slash. */
 const SLASH_REQUIRED = Symbol("slash required");
-
-/** What the walk found: the rule and the raw captured values, in capture order. */
-export interface MatcherHit {
-  /** The matched rule. */
-  rule: Rule;
-  /** The captured strings, before conversion. */
-  values: string[];
-}
-
-/** The outcome of `StateMachineMatcher.match` that is not a hit. */
-export type MatcherMiss =
-  | { kind: "none"; methods: Set<string> | null }
-  | { kind: "redirect"; path: string };
+/** `StateMachineMatcher.match` result: redirect to `redirectPath`. */
+export const REDIRECT: unique symbol = Symbol("redirect");
 
 function classify(part: RulePart): Test {
   if (part.converterCount === 1 && part.soleRegex !== null) {
-    if (!part.final && part.soleRegex === "[^/]+") return Test.Segment;
+    if (!part.final && (part.soleRegex === "[^/]+" || part.soleRegex === "[^/]{1,}")) {
+      return Test.Segment;
+    }
     if (!part.final && part.soleRegex === "\\d+") return Test.Digits;
     if (part.final && !part.suffixed && part.soleRegex === "[^/].*?") return Test.Rest;
   }
@@ -84,15 +102,23 @@ function isDigits(path: string, start: number, end: number): boolean {
 
 /**
  * Werkzeug's state machine over `[domain, ...path.split("/")]`, compiled for speed.
- * Not reentrant during one `match` call (it keeps scratch state on the instance).
+ * A `match` leaves its captured values in `values` until the next call.
  */
 export class StateMachineMatcher {
   /** Whether the map merges repeated slashes (retry with merged slashes on a miss). */
   mergeSlashes: boolean;
-  #root = new State();
+  /** After a `REDIRECT` result: the path (unquoted) to redirect to. */
+  redirectPath: string = "";
+  /** After a hit: the captured strings (the first `valueCount`), in converter order. */
+  readonly values: string[] = [];
+  /** How many entries of `values` the last hit captured. */
+  valueCount: number = 0;
+  #root = new State("");
   #staticRoutes = new globalThis.Map<string, globalThis.Map<string, State>>();
-  #stack: string[] = [];
   #method = "";
+  /** Whether a rule matched the path but not the method during the last walk. */
+  #mismatch = false;
+  /** When collecting, the methods of rules that matched the path but not the method. */
   #methods: Set<string> | null = null;
 
   /** @param mergeSlashes The map's merge-slashes setting. */
@@ -114,7 +140,7 @@ export class StateMachineMatcher {
         if (map === null) map = state.staticMap = new globalThis.Map();
         let next = map.get(part.content);
         if (next === undefined) {
-          next = new State();
+          next = new State(part.content);
           map.set(part.content, next);
         }
         state = next;
@@ -127,7 +153,7 @@ export class StateMachineMatcher {
           const regex = test === Test.Regex ? new RegExp(part.content) : null;
           const groupNames: string[] = [];
           for (let i = 0; i < part.converterCount; i++) groupNames.push(`__phial_${i}`);
-          transition = { part, key, state: new State(), test, regex, groupNames };
+          transition = { part, key, state: new State(""), test, regex, groupNames };
           state.dynamic.push(transition);
         }
         state = transition.state;
@@ -146,75 +172,124 @@ export class StateMachineMatcher {
     }
   }
 
-  /** Orders dynamic transitions by weight and prepares the per-state shortcuts. */
+  /** Orders dynamic transitions by weight and prepares the per-state lookup tables. */
   update(): void {
     const visit = (state: State): void => {
       state.dynamic.sort((a, b) => compareWeights(a.part.weight, b.part.weight));
       const map = state.staticMap;
-      state.soleKey = null;
-      state.soleState = null;
       state.slashState = map?.get("") ?? null;
-      if (map !== null && map.size === 1) {
-        const [key, child] = map.entries().next().value as [string, State];
-        state.soleKey = key;
-        state.soleState = child;
+      state.linear = null;
+      state.hashed = null;
+      if (map !== null) {
+        const children = [...map.values()];
+        if (children.length <= LINEAR_LIMIT) {
+          state.linear = children;
+        } else {
+          const hashed = new globalThis.Map<number, State>();
+          for (const child of children) {
+            const h = hashSegment(child.text, 0, child.text.length);
+            if (hashed.has(h)) {
+              state.linear = children;
+              break;
+            }
+            hashed.set(h, child);
+          }
+          if (state.linear === null) state.hashed = hashed;
+        }
+        for (const child of children) visit(child);
       }
-      if (map !== null) { for (const child of map.values()) visit(child); }
+      state.methodTable = null;
+      state.anyRule = null;
+      for (const rule of state.rules) {
+        if (rule.methods === undefined) {
+          state.anyRule = rule;
+          break;
+        }
+        const table = state.methodTable ??= new globalThis.Map();
+        for (const m of rule.methods) if (!table.has(m)) table.set(m, rule);
+      }
       for (const t of state.dynamic) visit(t.state);
     };
     visit(this.#root);
   }
 
   /**
-   * Finds the rule for a domain part and a path (`/`-prefixed, or empty).
+   * Finds the rule for a domain part and a path (`/`-prefixed, or empty). On a hit the
+   * captured strings are in `values`; on `REDIRECT` the target is `redirectPath`.
    *
    * @param domain The subdomain (or host, with host matching).
    * @param path The path as `/seg/seg`.
    * @param method The upper-case method.
-   * @returns A hit, or why there is none (methods that would match, or a redirect path).
+   * @returns The rule, `REDIRECT`, or `null` (see `methodsFor` to tell 404 from 405).
    */
-  match(domain: string, path: string, method: string): MatcherHit | MatcherMiss {
+  match(domain: string, path: string, method: string): Rule | typeof REDIRECT | null {
     this.#method = method;
+    this.#mismatch = false;
     this.#methods = null;
     const table = this.#staticRoutes.get(domain);
     if (table !== undefined) {
       const state = table.get(path);
       if (state !== undefined) {
-        const rules = state.rules;
-        for (let i = 0; i < rules.length; i++) {
-          const rule = rules[i]!;
-          if (rule.methods === undefined || rule.methods.has(method)) {
-            return { rule, values: [] };
-          }
+        const rule = state.pick(method);
+        if (rule !== null) {
+          this.valueCount = 0;
+          return rule;
         }
       }
     }
+    return this.#run(domain, path);
+  }
+
+  /** Whether the last `match` saw a rule for the path that refused the method. */
+  get sawMethodMismatch(): boolean {
+    return this.#mismatch;
+  }
+
+  /**
+   * The methods of the rules that matched the path but not the method, collected as
+   * Werkzeug does (up to the rule that matched, if one did). Runs the walk again: only
+   * called on the way to a 405.
+   *
+   * @param domain As given to `match`.
+   * @param path As given to `match`.
+   * @param method As given to `match`.
+   * @returns The methods (empty: the answer is 404).
+   */
+  methodsFor(domain: string, path: string, method: string): Set<string> {
+    this.#method = method;
+    const methods = this.#methods = new Set();
+    try {
+      this.#run(domain, path);
+    } finally {
+      this.#methods = null;
+    }
+    return methods;
+  }
+
+  #run(domain: string, path: string): Rule | typeof REDIRECT | null {
     let rv = this.#matchDomain(domain, path);
-    if (rv === SLASH_REQUIRED) return { kind: "redirect", path: path + "/" };
+    if (rv === SLASH_REQUIRED) {
+      this.redirectPath = path + "/";
+      return REDIRECT;
+    }
     if (rv === null && this.mergeSlashes && path.includes("//")) {
       const merged = path.replace(/\/{2,}/g, "/");
       rv = this.#matchDomain(domain, merged);
-      if (rv === SLASH_REQUIRED) return { kind: "redirect", path: merged + "/" };
-      if (rv === null || rv.mergeSlashes === false) {
-        return { kind: "none", methods: this.#methods };
+      if (rv === SLASH_REQUIRED) {
+        this.redirectPath = merged + "/";
+        return REDIRECT;
       }
-      return { kind: "redirect", path: merged };
+      if (rv === null || rv.mergeSlashes === false) return null;
+      this.redirectPath = merged;
+      return REDIRECT;
     }
-    if (rv === null) return { kind: "none", methods: this.#methods };
-    const count = rv.converterNames.length;
-    const values = count === 0 ? [] : this.#stack.slice(0, count);
-    return { rule: rv, values };
-  }
-
-  /** Methods that would have matched in the last `match` call (for 405). */
-  get lastMethods(): Set<string> | null {
-    return this.#methods;
+    return rv;
   }
 
   #matchDomain(domain: string, path: string): Rule | typeof SLASH_REQUIRED | null {
-    this.#stack.length = 0;
+    this.valueCount = 0;
     const root = this.#root;
-    const next = root.staticChild(domain);
+    const next = root.staticMap?.get(domain);
     if (next !== undefined) {
       const rv = this.#walk(next, path, 0);
       if (rv !== null) return rv;
@@ -225,18 +300,24 @@ export class StateMachineMatcher {
       if (!this.#test(t, domain, 0, domain.length)) continue;
       const rv = this.#walk(t.state, path, 0);
       if (rv !== null) return rv;
-      this.#stack.length = 0;
+      this.valueCount = 0;
     }
     return null;
   }
 
-  /** Records the methods of a rule that matched the path but not the method. */
-  #allows(rule: Rule): boolean {
-    const methods = rule.methods;
-    if (methods === undefined || methods.has(this.#method)) return true;
-    const seen = this.#methods ??= new Set();
-    for (const m of methods) seen.add(m);
-    return false;
+  /** The first rule of `state` accepting the method, recording mismatches. */
+  #accept(state: State): Rule | null {
+    const methods = this.#methods;
+    if (methods === null) {
+      const rule = state.pick(this.#method);
+      if (rule === null && state.rules.length > 0) this.#mismatch = true;
+      return rule;
+    }
+    for (const rule of state.rules) {
+      if (rule.methods === undefined || rule.methods.has(this.#method)) return rule;
+      for (const m of rule.methods) methods.add(m);
+    }
+    return null;
   }
 
   /**
@@ -247,18 +328,18 @@ export class StateMachineMatcher {
     switch (t.test) {
       case Test.Segment:
         if (end <= start) return 0;
-        this.#stack.push(text.slice(start, end));
+        this.values[this.valueCount++] = text.slice(start, end);
         return 1;
       case Test.Digits:
         if (!isDigits(text, start, end)) return 0;
-        this.#stack.push(text.slice(start, end));
+        this.values[this.valueCount++] = text.slice(start, end);
         return 1;
       case Test.Rest: {
         if (end <= start || text.charCodeAt(start) === 47) return 0;
         const value = text.slice(start, end);
         // `.` does not cross a newline in Werkzeug's pattern.
         if (value.indexOf("\n", 1) !== -1) return 0;
-        this.#stack.push(value);
+        this.values[this.valueCount++] = value;
         return 1;
       }
       default: {
@@ -267,11 +348,35 @@ export class StateMachineMatcher {
         if (m === null) return 0;
         const groups = m.groups!;
         const names = t.groupNames;
-        for (let i = 0; i < names.length; i++) this.#stack.push(groups[names[i]!] ?? "");
+        for (let i = 0; i < names.length; i++) {
+          this.values[this.valueCount++] = groups[names[i]!] ?? "";
+        }
         if (t.part.suffixed && m[m.length - 1] === "/") return 2;
         return 1;
       }
     }
+  }
+
+  /** The static child of `state` for `path[pos, end)`. */
+  #staticChild(state: State, path: string, pos: number, end: number): State | null {
+    const len = end - pos;
+    const linear = state.linear;
+    if (linear !== null) {
+      for (let i = 0; i < linear.length; i++) {
+        const child = linear[i]!;
+        const text = child.text;
+        if (text.length === len && (len === 0 || path.startsWith(text, pos))) return child;
+      }
+      return null;
+    }
+    const hashed = state.hashed;
+    if (hashed === null) return null;
+    if (len === 0) return state.slashState;
+    const child = hashed.get(hashSegment(path, pos, end));
+    if (child !== undefined && child.text.length === len && path.startsWith(child.text, pos)) {
+      return child;
+    }
+    return null;
   }
 
   /**
@@ -281,45 +386,27 @@ export class StateMachineMatcher {
   #walk(state: State, path: string, pos: number): Rule | typeof SLASH_REQUIRED | null {
     const len = path.length;
     if (pos > len) {
-      const rules = state.rules;
-      for (let i = 0; i < rules.length; i++) {
-        const rule = rules[i]!;
-        if (this.#allows(rule)) return rule;
+      if (state.rules.length > 0) {
+        const rule = this.#accept(state);
+        if (rule !== null) return rule;
       }
       const slash = state.slashState;
       if (slash !== null) {
-        const slashRules = slash.rules;
-        for (let i = 0; i < slashRules.length; i++) {
-          const rule = slashRules[i]!;
-          const methods = rule.methods;
-          if (methods === undefined || methods.has(this.#method)) {
-            return rule.strictSlashes ? SLASH_REQUIRED : rule;
-          }
-        }
+        const rule = slash.pick(this.#method);
+        if (rule !== null) return rule.strictSlashes ? SLASH_REQUIRED : rule;
       }
       return null;
     }
     let end = path.indexOf("/", pos);
     if (end === -1) end = len;
-    const soleKey = state.soleKey;
-    if (soleKey !== null) {
-      if (
-        soleKey.length === end - pos && (soleKey.length === 0 || path.startsWith(soleKey, pos))
-      ) {
-        const rv = this.#walk(state.soleState!, path, end + 1);
-        if (rv !== null) return rv;
-      }
-    } else if (state.staticMap !== null) {
-      const child = end === pos ? state.slashState : state.staticMap.get(path.slice(pos, end));
-      if (child !== undefined && child !== null) {
-        const rv = this.#walk(child, path, end + 1);
-        if (rv !== null) return rv;
-      }
+    const child = this.#staticChild(state, path, pos, end);
+    if (child !== null) {
+      const rv = this.#walk(child, path, end + 1);
+      if (rv !== null) return rv;
     }
     const dynamic = state.dynamic;
     if (dynamic.length > 0) {
-      const stack = this.#stack;
-      const mark = stack.length;
+      const mark = this.valueCount;
       for (let i = 0; i < dynamic.length; i++) {
         const t = dynamic[i]!;
         const final = t.part.final;
@@ -328,15 +415,15 @@ export class StateMachineMatcher {
         const next = final ? (found === 2 ? len : len + 1) : end + 1;
         const rv = this.#walk(t.state, path, next);
         if (rv !== null) return rv;
-        stack.length = mark;
+        this.valueCount = mark;
       }
     }
-    if (pos === len) {
-      const rules = state.rules;
-      for (let i = 0; i < rules.length; i++) {
-        const rule = rules[i]!;
+    if (pos === len && state.rules.length > 0) {
+      for (const rule of state.rules) {
         if (rule.strictSlashes) continue;
-        if (this.#allows(rule)) return rule;
+        if (rule.methods === undefined || rule.methods.has(this.#method)) return rule;
+        this.#mismatch = true;
+        if (this.#methods !== null) { for (const m of rule.methods) this.#methods.add(m); }
       }
     }
     return null;

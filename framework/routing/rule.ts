@@ -159,6 +159,8 @@ export class Rule<R extends string = string> {
 
   /** Variable names in the order the matcher captures their values. */
   converterNames: string[] = [];
+  /** The converters in the same order as `converterNames`. */
+  converterList: BaseConverter[] = [];
   #tokensPath: RuleToken[];
   #traceKey = "";
   #domainSteps: BuildStep[] = [];
@@ -246,6 +248,7 @@ export class Rule<R extends string = string> {
     this.parts = [];
     this.converters = {};
     this.converterNames = [];
+    this.converterList = [];
     this.arguments = new Set(Object.keys(this.defaults ?? {}));
     this.#domainSteps = [];
     this.#pathSteps = [];
@@ -348,6 +351,7 @@ export class Rule<R extends string = string> {
         const converter = this.#converterFor(token, source);
         this.converters[token.name] = converter;
         this.converterNames.push(token.name);
+        this.converterList.push(converter);
         this.arguments.add(token.name);
         if (!isPartIsolating(converter)) final = true;
         content += `(?<__phial_${count}>${converter.regex})`;
