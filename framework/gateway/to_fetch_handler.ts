@@ -20,6 +20,11 @@ export interface ToFetchHandlerOptions {
    * status code and the body bytes sent; for access logs.
    */
   onFinish?: (environ: Environ, status: number, bytes: number) => void;
+  /**
+   * Aborting it cuts in-flight responses short (a server's forced shutdown): a request
+   * whose app has not answered yet gets 503, a streaming body is ended and closed.
+   */
+  signal?: AbortSignal;
 }
 
 /** A fetch-style handler, as `Deno.serve` takes. */
@@ -70,17 +75,30 @@ function bodyStream(
   response: AppResponse,
   environ: Environ,
   finish: ((bytes: number) => void) | undefined,
+  active: Set<() => void> | undefined,
 ): ReadableStream<Uint8Array> {
   const first = response.chunks;
   let index = 0;
   let sent = 0;
   let finished = false;
+  let abort: (() => void) | undefined;
   const done = () => {
     if (finished) return;
     finished = true;
+    if (abort !== undefined) active!.delete(abort);
     finish?.(sent);
   };
   return new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (active === undefined) return;
+      abort = () => {
+        if (finished) return;
+        controller.error(new Error("The server is shutting down"));
+        done();
+        response.close();
+      };
+      active.add(abort);
+    },
     pull(controller) {
       if (index < first.length) {
         const chunk = first[index++]!;
@@ -135,6 +153,12 @@ export function toFetchHandler(app: AppObject, options?: ToFetchHandlerOptions):
   const maxBodySize = options?.maxBodySize;
   const serverHeader = options?.serverHeader;
   const onFinish = options?.onFinish;
+  const signal = options?.signal;
+  // What to call to cut each in-flight response short when `signal` aborts.
+  const active = signal === undefined ? undefined : new Set<() => void>();
+  signal?.addEventListener("abort", () => {
+    for (const abort of [...active!]) abort();
+  }, { once: true });
 
   const toResponse = (response: AppResponse, environ: Environ): Response => {
     const status = response.statusCode;
@@ -168,6 +192,7 @@ export function toFetchHandler(app: AppObject, options?: ToFetchHandlerOptions):
         response,
         environ,
         onFinish === undefined ? undefined : (bytes) => onFinish(environ, status, bytes),
+        active,
       );
     }
     try {
@@ -181,6 +206,10 @@ export function toFetchHandler(app: AppObject, options?: ToFetchHandlerOptions):
 
   return (request, info) => {
     const environ = environFromRequest(request, info);
+    if (signal?.aborted) {
+      onFinish?.(environ, 503, 0);
+      return Promise.resolve(errorResponse(503, "Service Unavailable", serverHeader));
+    }
     let overLimit = false;
     if (maxBodySize !== undefined) {
       const length = environ.CONTENT_LENGTH;
@@ -204,7 +233,7 @@ export function toFetchHandler(app: AppObject, options?: ToFetchHandlerOptions):
         return chunk;
       });
     }
-    return runApp(app, environ).then(
+    const answer = runApp(app, environ).then(
       (response) => toResponse(response, environ),
       (error) => {
         if (overLimit || error instanceof BodyTooLarge) {
@@ -216,5 +245,32 @@ export function toFetchHandler(app: AppObject, options?: ToFetchHandlerOptions):
         return errorResponse(500, "Internal Server Error", serverHeader);
       },
     );
+    return active === undefined ? answer : abortable(answer, environ);
   };
+
+  /** Answers 503 if `signal` aborts before the app does. */
+  function abortable(answer: Promise<Response>, environ: Environ): Promise<Response> {
+    const unavailable = () => {
+      onFinish?.(environ, 503, 0);
+      return errorResponse(503, "Service Unavailable", serverHeader);
+    };
+    return new Promise((resolve) => {
+      let settled = false;
+      const abort = () => {
+        if (settled) return;
+        settled = true;
+        resolve(unavailable());
+      };
+      active!.add(abort);
+      answer.then((response) => {
+        active!.delete(abort);
+        if (settled) {
+          response.body?.cancel();
+          return;
+        }
+        settled = true;
+        resolve(response);
+      });
+    });
+  }
 }

@@ -244,3 +244,33 @@ Deno.test("toFetchHandler looks wsgiApp up per request on an app object", async 
   };
   assert.equal((await handler(new Request("http://h/"))).status, 202);
 });
+
+Deno.test("toFetchHandler's signal cuts in-flight responses short", async () => {
+  const controller = new AbortController();
+  let closed = 0;
+  const handler = toFetchHandler(async (environ, sr) => {
+    if (environ.PATH_INFO === "/slow") await new Promise((r) => setTimeout(r, 50));
+    sr("200 OK", []);
+    return Object.assign(
+      (async function* () {
+        for (;;) {
+          yield "tick";
+          await new Promise((r) => setTimeout(r, 1));
+        }
+      })(),
+      { close: () => void closed++ },
+    );
+  }, { signal: controller.signal });
+  const streaming = await handler(new Request("http://h/stream"));
+  const slow = handler(new Request("http://h/slow"));
+  const reader = streaming.body!.getReader();
+  assert.equal(dec.decode((await reader.read()).value), "tick");
+  controller.abort();
+  assert.equal((await slow).status, 503);
+  await assert.rejects(async () => {
+    while (!(await reader.read()).done);
+  }, /shutting down/);
+  assert.equal((await handler(new Request("http://h/"))).status, 503);
+  await new Promise((r) => setTimeout(r, 80));
+  assert.equal(closed, 2, "the streaming body and the late one are both closed");
+});
