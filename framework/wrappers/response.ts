@@ -274,6 +274,12 @@ export class Response {
     return this.#chunks === null;
   }
 
+  /** Werkzeug's repr: `<Response 5 bytes [200 OK]>`, or `streamed` for a stream. */
+  toString(): string {
+    const body = this.#chunks ? `${chunksLength(this.#chunks)} bytes` : "streamed";
+    return `<${this.constructor.name} ${body} [${this.#status}]>`;
+  }
+
   /** Registers `fn` to run when the response is closed (after it was sent). */
   callOnClose<F extends () => unknown>(fn: F): F {
     this.#onClose.push(fn);

@@ -431,3 +431,14 @@ Deno.test("Response.stream appends to the body and drops a stale Content-Length"
   stream.close();
   assert.throws(() => stream.write("x"), TypeError);
 });
+
+Deno.test("Response.toString reads like Werkzeug's repr", () => {
+  assert.equal(
+    String(new Response("hello", { status: 404 })),
+    "<Response 5 bytes [404 NOT FOUND]>",
+  );
+  assert.equal(
+    String(new Response((async function* () {})())),
+    "<Response streamed [200 OK]>",
+  );
+});
