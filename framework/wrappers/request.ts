@@ -5,7 +5,14 @@
  *
  * @module
  */
-import type { Environ, InputStream } from "../gateway/types.ts";
+import type {
+  AppObject,
+  Body,
+  Environ,
+  InputStream,
+  StartResponse,
+  WsgiApp,
+} from "../gateway/types.ts";
 import {
   type Accept,
   CharsetAccept,
@@ -18,6 +25,7 @@ import { parseCookie } from "../http/cookies.ts";
 import { parseDate } from "../http/dates.ts";
 import {
   BadRequest,
+  HTTPException,
   RequestEntityTooLarge,
   SecurityError,
   UnsupportedMediaType,
@@ -121,6 +129,53 @@ export class Request {
   #cachedData: Uint8Array | undefined;
   #formPromise: Promise<{ form: MultiDict<string>; files: MultiDict<FileStorage> }> | undefined;
   #cachedJson: [unknown, unknown] = [UNSET, UNSET];
+
+  /**
+   * Turns `(request) => response` into a gateway app (Werkzeug's `Request.application`):
+   * each call wraps the environ in a `Request`, runs `handler`, answers an
+   * `HTTPException` with its error response, and closes the request (removing spilled
+   * uploads) when the response body is done.
+   *
+   * @example
+   * ```ts
+   * import { Request, Response } from "@phial/phial";
+   * const app = Request.application(async (request) =>
+   *   new Response(`Hello ${(await request.form).get("name") ?? "world"}`)
+   * );
+   * ```
+   *
+   * @param handler Gives the response: any app object (a phial `Response`, a `WsgiApp`).
+   * @param options The limits each request gets.
+   * @returns The gateway app.
+   */
+  static application(
+    handler: (request: Request) => AppObject | Promise<AppObject>,
+    options?: RequestOptions,
+  ): WsgiApp {
+    return async (environ: Environ, startResponse: StartResponse): Promise<Body> => {
+      const request = new Request(environ, options);
+      let response: AppObject;
+      try {
+        response = await handler(request);
+      } catch (error) {
+        if (!(error instanceof HTTPException)) {
+          await request.close();
+          throw error;
+        }
+        response = error.getResponse(environ);
+      }
+      let body: Body;
+      try {
+        body = await (typeof response === "function"
+          ? response(environ, startResponse)
+          : response.wsgiApp(environ, startResponse));
+      } catch (error) {
+        await request.close();
+        throw error;
+      }
+      return closingBody(body, () => request.close());
+    };
+  }
 
   /**
    * Wraps an environ; nothing is parsed until it is asked for.
@@ -619,6 +674,30 @@ export class Request {
     }
     return `<Request '${url}' [${this.method}]>`;
   }
+}
+
+/** Wraps a body so that `onClose` runs after the body's own `close()`. */
+function closingBody(body: Body, onClose: () => Promise<void>): Body {
+  const inner = body as Body & Partial<Iterable<unknown>>;
+  const isSync = typeof inner[Symbol.iterator] === "function";
+  const close = async (): Promise<void> => {
+    try {
+      await body.close?.();
+    } finally {
+      await onClose();
+    }
+  };
+  if (isSync) {
+    return {
+      [Symbol.iterator]: () => (body as Iterable<Uint8Array | string>)[Symbol.iterator](),
+      close,
+    };
+  }
+  return {
+    [Symbol.asyncIterator]: () =>
+      (body as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator](),
+    close,
+  };
 }
 
 /** Werkzeug's `host_is_trusted`: well-formed, and in `trusted` when given. */
