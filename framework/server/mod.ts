@@ -5,3 +5,5 @@
  * @module
  */
 export type * from "./types.ts";
+export * from "./deno_engine.ts";
+export * from "./serve_http_engine.ts";

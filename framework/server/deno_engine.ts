@@ -1,0 +1,115 @@
+/**
+ * The `deno` engine: an app object served by `Deno.serve` through the fetch adapter
+ * (`toFetchHandler`), with access logging and a bounded graceful shutdown.
+ *
+ * @module
+ */
+import type { AppObject, Environ } from "../gateway/types.ts";
+import { type FetchHandler, toFetchHandler } from "../gateway/to_fetch_handler.ts";
+import type { ServeOptions, ServerHandle } from "./types.ts";
+
+const DEFAULT_GRACEFUL_TIMEOUT = 10_000;
+
+/**
+ * The fetch handler the fetch-based engines share: {@linkcode toFetchHandler} with the
+ * server's options (`maxBodySize`, `serverHeader`, `accessLog`) and a signal that cuts
+ * in-flight responses short on a forced shutdown.
+ *
+ * @param app The app object.
+ * @param options The server's options.
+ * @param forced Aborted when the graceful shutdown's time is up.
+ * @returns The fetch handler.
+ */
+export function engineFetchHandler(
+  app: AppObject,
+  options: ServeOptions,
+  forced: AbortSignal,
+): FetchHandler {
+  const accessLog = options.accessLog;
+  const serverHeader = options.serverHeader ?? "phial";
+  if (accessLog === undefined) {
+    return toFetchHandler(app, { maxBodySize: options.maxBodySize, serverHeader, signal: forced });
+  }
+  const started = new WeakMap<Request, number>();
+  const onFinish = (environ: Environ, status: number, bytes: number) => {
+    const request = environ["deno.request"] as Request;
+    const start = started.get(request) ?? performance.now();
+    try {
+      accessLog({
+        remoteAddr: environ.REMOTE_ADDR ?? "-",
+        method: environ.REQUEST_METHOD,
+        target: (environ.RAW_URI as string | undefined) ?? environ.PATH_INFO,
+        protocol: environ.SERVER_PROTOCOL,
+        status,
+        bytes,
+        durationMs: performance.now() - start,
+        referer: environ.HTTP_REFERER,
+        userAgent: environ.HTTP_USER_AGENT,
+      });
+    } catch (error) {
+      console.error("Error in the access log:", error);
+    }
+  };
+  const handler = toFetchHandler(app, {
+    maxBodySize: options.maxBodySize,
+    serverHeader,
+    signal: forced,
+    onFinish,
+  });
+  return (request, info) => {
+    started.set(request, performance.now());
+    return handler(request, info);
+  };
+}
+
+/**
+ * Serves an app object on `Deno.serve`. The body is streamed (nothing buffered), a body
+ * complete with the headers is sent with `Content-Length`.
+ *
+ * `shutdown()` (or aborting `options.signal`) stops accepting and lets in-flight requests
+ * finish for up to `gracefulTimeout` ms; after that, apps still working get 503 and
+ * streaming bodies are cut off.
+ *
+ * @param app A `WsgiApp` function or an object with a `wsgiApp` method.
+ * @param options Address, limits, hooks; see `ServeOptions`.
+ * @returns The running server's handle.
+ *
+ * @example
+ * ```ts ignore
+ * import { serveDeno } from "@phial/phial";
+ * const server = serveDeno((_environ, startResponse) => {
+ *   startResponse("200 OK", [["Content-Type", "text/html"]]);
+ *   return ["<h1>Hello, web!</h1>"];
+ * }, { port: 8000 });
+ * await server.shutdown();
+ * ```
+ */
+export function serveDeno(app: AppObject, options: ServeOptions = {}): ServerHandle {
+  const forced = new AbortController();
+  const handler = engineFetchHandler(app, options, forced.signal);
+  const server = Deno.serve({
+    hostname: options.hostname ?? "127.0.0.1",
+    port: options.port ?? 8000,
+    onListen: (addr) => options.onListen?.(addr as Deno.NetAddr),
+    // The handler never throws; what lands here is a body stream cut short, which the
+    // fetch adapter has already reported to wsgi.errors.
+    onError: () => new Response("Internal Server Error", { status: 500 }),
+  }, handler);
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = (): Promise<void> => {
+    if (stopping !== undefined) return stopping;
+    const timer = setTimeout(
+      () => forced.abort(),
+      options.gracefulTimeout ?? DEFAULT_GRACEFUL_TIMEOUT,
+    );
+    stopping = server.shutdown().finally(() => clearTimeout(timer));
+    return stopping;
+  };
+  const signal = options.signal;
+  if (signal !== undefined) {
+    if (signal.aborted) shutdown();
+    else signal.addEventListener("abort", () => void shutdown(), { once: true });
+  }
+  return { addr: server.addr as Deno.NetAddr, finished: server.finished, shutdown };
+}
