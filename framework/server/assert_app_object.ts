@@ -22,7 +22,16 @@ function describe(value: unknown): string {
  * @throws {TypeError} When it is neither.
  */
 export function assertAppObject(app: unknown, what: string = "app"): asserts app is AppObject {
-  if (typeof app === "function") return;
+  if (typeof app === "function") {
+    // A class cannot be called without `new`: the app is an instance of it.
+    if (/^class[\s{]/.test(Function.prototype.toString.call(app))) {
+      throw new TypeError(
+        `${what} is not an app object: it is the class ${app.name || "(anonymous)"}; ` +
+          `serve an instance of it (an object with a wsgiApp method)`,
+      );
+    }
+    return;
+  }
   if (typeof app === "object" && app !== null) {
     const wsgiApp = (app as { wsgiApp?: unknown }).wsgiApp;
     if (typeof wsgiApp === "function") return;
