@@ -156,9 +156,15 @@ export class BaseConverter {
   }
 }
 
-/** Whether a converter stays within one path segment (resolving Werkzeug's default). */
+/**
+ * Whether a converter stays within one path segment. Werkzeug decides this per class: a
+ * subclass that sets its own `regex` (and no `partIsolating`) spans segments when the
+ * regex contains a `/`; one that keeps the inherited `[^/]+` stays isolated.
+ */
 export function isPartIsolating(converter: BaseConverter): boolean {
-  return converter.partIsolating ?? !converter.regex.includes("/");
+  const declared = converter.partIsolating;
+  if (declared !== undefined) return declared;
+  return converter.regex === "[^/]+" || !converter.regex.includes("/");
 }
 
 /**
