@@ -117,17 +117,21 @@ export function markdownTable(header: string[], rows: string[][]): string {
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
 }
 
-/**
- * Times an async `run` the same way as {@linkcode measure}: it performs `opsPerCall`
- * operations per call (awaiting each) and resolves to a number that is kept.
- */
-export async function measureAsync(
-  run: () => Promise<number>,
-  opsPerCall: number,
+/** One contender of {@linkcode measureInterleavedAsync}. */
+export interface AsyncContender {
+  /** Performs `opsPerCall` operations; resolves to a number that is kept. */
+  run: () => Promise<number>;
+  /** Operations per call. */
+  opsPerCall: number;
+}
+
+/** {@linkcode measureInterleaved} for async contenders. */
+export async function measureInterleavedAsync(
+  contenders: readonly AsyncContender[],
   options: MeasureOptions = {},
-): Promise<Measurement> {
+): Promise<Measurement[]> {
   const { warmupMs = 150, roundMs = 200, rounds = 5 } = options;
-  const until = async (ms: number): Promise<[number, number]> => {
+  const timed = async ({ run, opsPerCall }: AsyncContender, ms: number): Promise<number> => {
     const start = performance.now();
     let calls = 0;
     let elapsed = 0;
@@ -136,15 +140,17 @@ export async function measureAsync(
       calls++;
       elapsed = performance.now() - start;
     } while (elapsed < ms && calls < MAX_CALLS_PER_ROUND);
-    return [calls, elapsed];
+    return (calls * opsPerCall) / (elapsed / 1000);
   };
-  await until(warmupMs);
-  const figures: number[] = [];
+  for (const c of contenders) await timed(c, warmupMs);
+  const figures = contenders.map(() => [] as number[]);
   for (let r = 0; r < rounds; r++) {
-    const [calls, elapsed] = await until(roundMs);
-    figures.push((calls * opsPerCall) / (elapsed / 1000));
+    for (let i = 0; i < contenders.length; i++) {
+      figures[i]!.push(await timed(contenders[i]!, roundMs));
+    }
   }
-  const sorted = [...figures].sort((a, b) => a - b);
-  const opsPerSecond = sorted[Math.floor(sorted.length / 2)] ?? 0;
-  return { opsPerSecond, nsPerOp: 1e9 / opsPerSecond, rounds: figures };
+  return figures.map((f) => {
+    const best = Math.max(...f);
+    return { opsPerSecond: best, nsPerOp: 1e9 / best, rounds: f };
+  });
 }
