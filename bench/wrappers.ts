@@ -7,7 +7,9 @@
  * - phial `Response("hi")` → gateway output (through `runApp`, and through
  *   `response.wsgiApp` directly), vs `new Response("hi")` and reading its body.
  *
- * Options: `--quick` (shorter rounds).
+ * And both together, in process, as `Deno.serve` would run them: a fetch handler reading
+ * `q` and answering "hi", against phial's `toFetchHandler` over an app doing the same
+ * with the wrappers. Options: `--quick` (shorter rounds).
  *
  * @module
  */
@@ -18,6 +20,8 @@ import {
   runApp,
   type StartResponse,
   stderrErrors,
+  toFetchHandler,
+  type WsgiApp,
 } from "../framework/gateway/mod.ts";
 import { Request as PhialRequest, Response as PhialResponse } from "../framework/wrappers/mod.ts";
 import {
@@ -152,12 +156,50 @@ for (const [name, run] of responseSide) {
 }
 if (statusSeen !== "200 OK") throw new Error(`phial Response sent status ${statusSeen}`);
 
+// --- both, in process: fetch Request in, fetch Response's bytes out ----------------
+const phialApp: WsgiApp = (environ, startResponse) => {
+  const q = new PhialRequest(environ).args.get("q") ?? "";
+  return new PhialResponse(q.length > 0 ? "hi" : "no").wsgiApp(environ, startResponse);
+};
+const phialHandler = toFetchHandler(phialApp);
+const plainHandler = (req: Request): Response => {
+  const q = new URL(req.url).searchParams.get("q") ?? "";
+  return new Response(q.length > 0 ? "hi" : "no");
+};
+const bothSides: [string, () => Promise<number>][] = [
+  ['fetch handler: `searchParams.get("q")`, `new Response("hi")`, bytes read', async () => {
+    let length = 0;
+    for (let i = 0; i < BATCH; i++) {
+      length += (await plainHandler(fetchRequests[i]!).bytes()).length;
+    }
+    return length;
+  }],
+  [
+    '`toFetchHandler(app)`: phial `Request`, `args.get("q")`, phial `Response("hi")`, bytes read',
+    async () => {
+      let length = 0;
+      for (let i = 0; i < BATCH; i++) {
+        length += (await (await phialHandler(fetchRequests[i]!)).bytes()).length;
+      }
+      return length;
+    },
+  ],
+];
+for (const [name, run] of bothSides) {
+  const length = await run();
+  if (length !== 2 * BATCH) throw new Error(`${name}: ${length} bytes, want ${2 * BATCH}`);
+}
+
 const requestResults = measureInterleaved(
   requestSide.map(([, run]) => ({ run, opsPerCall: BATCH })),
   timing,
 );
 const responseResults = await measureInterleavedAsync(
   responseSide.map(([, run]) => ({ run, opsPerCall: BATCH })),
+  timing,
+);
+const bothResults = await measureInterleavedAsync(
+  bothSides.map(([, run]) => ({ run, opsPerCall: BATCH })),
   timing,
 );
 
@@ -186,4 +228,8 @@ console.log([
   "Response: a 2-byte body to what a server sends.",
   "",
   render(responseSide.map(([n]) => n), responseResults),
+  "",
+  "Both, in process (no socket): a fetch `Request` in, the response's bytes out.",
+  "",
+  render(bothSides.map(([n]) => n), bothResults),
 ].join("\n"));
