@@ -68,12 +68,13 @@ export class HeadScanner {
    * header section.
    */
   scan(buf: Uint8Array, start: number, end: number, limits: Http1Limits): number {
-    const view = buf.subarray(0, end);
     let lineStart = start + this.#lineStart;
     for (;;) {
-      const lf = view.indexOf(LF, lineStart);
-      if (lf === -1) break;
-      if (lf === lineStart || view[lf - 1] !== CR) {
+      // Header lines are short: a plain loop beats a builtin call per line.
+      let lf = lineStart;
+      while (lf < end && buf[lf] !== LF) lf++;
+      if (lf === end) break;
+      if (lf === lineStart || buf[lf - 1] !== CR) {
         throw new Http1Error(400, "Bare LF in request head");
       }
       const lineEnd = lf - 1;

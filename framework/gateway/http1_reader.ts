@@ -78,7 +78,7 @@ export class Http1Reader {
         this.buf = bigger;
       }
     }
-    const n = await this.#source.read(this.buf.subarray(this.end));
+    const n = await this.#source.read(this.end === 0 ? this.buf : this.buf.subarray(this.end));
     if (n === null) {
       this.eof = true;
       return false;

@@ -166,7 +166,7 @@ function writeText(text: string, out: Uint8Array, offset: number): number {
 /**
  * Encodes a head and body chunks into one buffer, ready for a single write.
  *
- * @param head Latin-1 head text (may be empty).
+ * @param head The head as latin-1 text or as bytes (may be empty).
  * @param chunks Body bytes to append (none for a body-less response).
  * @param chunked Whether to wrap the chunks in chunked framing.
  * @param last Whether to append the chunked coding's last-chunk (`0\r\n\r\n`).
@@ -175,7 +175,7 @@ function writeText(text: string, out: Uint8Array, offset: number): number {
  * @returns The bytes to write.
  */
 export function encodeResponse(
-  head: string,
+  head: string | Uint8Array,
   chunks: readonly Uint8Array[],
   chunked: boolean,
   last: boolean,
@@ -188,7 +188,11 @@ export function encodeResponse(
   }
   if (last) size += 5;
   const out = scratch !== undefined && scratch.length >= size ? scratch : new Uint8Array(size);
-  let offset = head.length === 0 ? 0 : writeText(head, out, 0);
+  let offset = 0;
+  if (typeof head !== "string") {
+    out.set(head, 0);
+    offset = head.length;
+  } else if (head.length !== 0) offset = writeText(head, out, 0);
   for (let i = 0; i < chunks.length; i++) {
     const chunk = chunks[i]!;
     if (chunked) {

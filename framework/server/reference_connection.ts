@@ -11,7 +11,8 @@ import { ContentLengthBody, type Http1Body } from "../gateway/http1_body.ts";
 import { Http1Error } from "../gateway/http1_error.ts";
 import { HeadScanner, type Http1Limits, parseRequestHead } from "../gateway/http1_parser.ts";
 import { Http1Reader } from "../gateway/http1_reader.ts";
-import { encodeResponse, errorResponse, frameResponse } from "../gateway/http1_response.ts";
+import { encodeResponse, errorResponse } from "../gateway/http1_response.ts";
+import type { HeadCache } from "./reference_head_cache.ts";
 import { BodyInput, bytesInput } from "../gateway/input_stream.ts";
 import { stderrErrors } from "../gateway/error_stream.ts";
 import { type AppResponse, runApp } from "../gateway/run_app.ts";
@@ -42,6 +43,8 @@ export interface ReferenceSettings {
   accessLog: ((entry: AccessLogEntry) => void) | undefined;
   /** A coarse clock the server ticks: `now` in ms and the matching `Date` header. */
   clock: { now: number; date: string };
+  /** The memo of the last response head. */
+  headCache: HeadCache;
 }
 
 /** Most body bytes read and thrown away to keep a connection open after a response. */
@@ -210,6 +213,8 @@ export class ReferenceConnection {
       SCRIPT_NAME: "",
       PATH_INFO: "",
       QUERY_STRING: "",
+      RAW_URI: "",
+      REQUEST_URI: "",
       SERVER_NAME: settings.serverName,
       SERVER_PORT: settings.serverPort,
       SERVER_PROTOCOL: "",
@@ -271,7 +276,7 @@ export class ReferenceConnection {
     const http10 = head.protocol === "HTTP/1.0";
     let keepAlive = head.keepAlive && !this.#closing;
     const knownLength = response.complete ? totalLength(response.chunks) : -1;
-    const frame = frameResponse(
+    const cached = settings.headCache.get(
       response.status,
       response.statusCode,
       response.headers,
@@ -280,13 +285,14 @@ export class ReferenceConnection {
       settings.serverHeader,
       settings.clock.date,
     );
+    const frame = cached.frame;
     keepAlive = frame.keepAlive;
     let sent = 0;
     let ok = true;
     try {
       if (frame.framing === "none") {
         if (!response.complete) await response.close();
-        await this.#write(encodeResponse(frame.head, [], false, false, this.#scratch));
+        await this.#write(encodeResponse(cached.bytes, [], false, false, this.#scratch));
       } else if (response.complete) {
         sent = knownLength;
         if (frame.framing === "length" && frame.contentLength !== knownLength) {
@@ -294,14 +300,19 @@ export class ReferenceConnection {
           const chunks = fitChunks(response.chunks, frame.contentLength);
           sent = totalLength(chunks);
           if (sent < frame.contentLength) keepAlive = false;
-          await this.#write(encodeResponse(frame.head, chunks, false, false, this.#scratch));
+          await this.#write(encodeResponse(cached.bytes, chunks, false, false, this.#scratch));
         } else {
           await this.#write(
-            encodeResponse(frame.head, response.chunks, false, false, this.#scratch),
+            encodeResponse(cached.bytes, response.chunks, false, false, this.#scratch),
           );
         }
       } else {
-        const result = await this.#stream(response, frame.head, frame.framing, frame.contentLength);
+        const result = await this.#stream(
+          response,
+          cached.bytes,
+          frame.framing,
+          frame.contentLength,
+        );
         sent = result.sent;
         ok = result.ok;
       }
@@ -329,7 +340,7 @@ export class ReferenceConnection {
   /** Streams a body that is not complete yet; `ok` is false when the connection must close. */
   async #stream(
     response: AppResponse,
-    head: string,
+    head: Uint8Array,
     framing: "length" | "chunked" | "close",
     contentLength: number,
   ): Promise<{ sent: number; ok: boolean }> {

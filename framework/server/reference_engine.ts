@@ -9,6 +9,7 @@ import { DEFAULT_HTTP1_LIMITS } from "../gateway/http1_parser.ts";
 import { httpDate } from "../gateway/http1_response.ts";
 import type { AppObject } from "../gateway/types.ts";
 import { ReferenceConnection, type ReferenceSettings } from "./reference_connection.ts";
+import { HeadCache } from "./reference_head_cache.ts";
 import type { ServeOptions, ServerHandle } from "./types.ts";
 
 /** The running reference server behind a {@linkcode ServerHandle}. */
@@ -149,6 +150,7 @@ export function serveReference(app: AppObject, options: ServeOptions = {}): Serv
     multiprocess: (options.workers ?? 1) > 1,
     accessLog: options.accessLog,
     clock: { now: Date.now(), date: httpDate() },
+    headCache: new HeadCache(),
   };
   const server = new ReferenceServer(listener, settings, options.gracefulTimeout ?? 10000);
   const signal = options.signal;
