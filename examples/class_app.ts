@@ -10,7 +10,7 @@
  *
  * @module
  */
-import type { Body, Environ, StartResponse, WsgiAppObject } from "../mod.ts";
+import type { Body, Environ, StartResponse, WsgiApp, WsgiAppObject } from "../mod.ts";
 
 /** Greets by the `name` query parameter and counts the requests it has served. */
 export class Application implements WsgiAppObject {
@@ -21,7 +21,7 @@ export class Application implements WsgiAppObject {
   constructor(readonly greeting: string = "Hello") {}
 
   /** The gateway application, bound so it can be passed around or wrapped. */
-  wsgiApp = (environ: Environ, startResponse: StartResponse): Body => {
+  wsgiApp: WsgiApp = (environ: Environ, startResponse: StartResponse): Body => {
     this.count++;
     const name = new URLSearchParams(environ.QUERY_STRING).get("name") ?? "web";
     startResponse("200 OK", [["Content-Type", "text/plain; charset=utf-8"]]);

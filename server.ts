@@ -1,0 +1,510 @@
+/**
+ * phial's server face, shaped like the seed article's `my_wsgi_server.py`: a
+ * {@linkcode WSGIServer} class, {@linkcode makeServer}, and, run directly, the command
+ * line that serves `MODULE[:ATTR]` the way `gunicorn myapp:application` does.
+ *
+ * ```sh
+ * deno run -A server.ts MODULE[:ATTR] [--host 127.0.0.1] [--port 8000]
+ *     [--engine reference|deno|serve-http] [--workers N] [--reload] [--access-log -|off]
+ * ```
+ *
+ * @example Serving an app from code
+ * ```ts ignore
+ * import { makeServer } from "@phial/phial/server";
+ * const httpd = makeServer({ hostname: "127.0.0.1", port: 8000 }, (_environ, startResponse) => {
+ *   startResponse("200 OK", [["Content-Type", "text/html"]]);
+ *   return ["<h1>Hello, web!</h1>"];
+ * });
+ * console.log(`Serving HTTP on port ${httpd.serverPort} ...`);
+ * await httpd.serveForever();
+ * ```
+ *
+ * @module
+ */
+import type { AppObject, Body, Environ, StartResponse } from "./framework/gateway/types.ts";
+import { accessLogger } from "./framework/server/access_log.ts";
+import { AppLoadError, loadApp } from "./framework/server/app_loader.ts";
+import { assertAppObject } from "./framework/server/assert_app_object.ts";
+import { ENGINE_NAMES, serve } from "./framework/server/serve.ts";
+import type { EngineName, ServeOptions, ServerHandle } from "./framework/server/types.ts";
+
+export { loadApp, serve };
+export type { AppObject, EngineName, ServeOptions, ServerHandle };
+
+/** The address a {@linkcode WSGIServer} listens on. */
+export interface ServerAddress {
+  /** Interface to bind. Default `127.0.0.1`. */
+  hostname?: string;
+  /** Port to bind; 0 picks a free one. */
+  port: number;
+}
+
+/** Options of a {@linkcode WSGIServer}: everything `serve()` takes but the address. */
+export type WSGIServerOptions = Omit<ServeOptions, "hostname" | "port">;
+
+/**
+ * The seed article's `WSGIServer`, on a phial engine: it binds its socket when
+ * constructed (so {@linkcode WSGIServer.serverPort} is known at once), takes its app with
+ * {@linkcode WSGIServer.setApp}, and answers requests once
+ * {@linkcode WSGIServer.serveForever} runs (requests that arrive before wait for it,
+ * as they would in the listen queue).
+ *
+ * @example
+ * ```ts ignore
+ * import { WSGIServer } from "@phial/phial/server";
+ * const server = new WSGIServer({ hostname: "127.0.0.1", port: 0 });
+ * server.setApp(app);
+ * const done = server.serveForever();
+ * // ...
+ * await server.shutdown();
+ * await done;
+ * ```
+ */
+export class WSGIServer {
+  #app: AppObject | undefined;
+  #handle: ServerHandle;
+  #serving = false;
+  #release!: () => void;
+  #ready: Promise<void> = new Promise((resolve) => this.#release = resolve);
+
+  /**
+   * Binds the listening socket.
+   *
+   * @param address Where to listen (`port: 0` picks a free port).
+   * @param options Engine, limits and callbacks, as for `serve()`.
+   * @throws {TypeError} On invalid options.
+   * @throws {Deno.errors.AddrInUse} When the port is taken.
+   */
+  constructor(address: ServerAddress, options: WSGIServerOptions = {}) {
+    if (typeof address !== "object" || address === null) {
+      throw new TypeError("WSGIServer address must be an object { hostname?, port }");
+    }
+    this.#handle = serve(this.#dispatch, {
+      ...options,
+      hostname: address.hostname ?? "127.0.0.1",
+      port: address.port,
+    });
+  }
+
+  #dispatch = (environ: Environ, startResponse: StartResponse): Body | Promise<Body> => {
+    if (!this.#serving) return this.#ready.then(() => this.#dispatch(environ, startResponse));
+    const app = this.#app;
+    if (app === undefined) {
+      throw new TypeError("WSGIServer has no app: call setApp(app) before serveForever()");
+    }
+    return typeof app === "function" ? app(environ, startResponse) : app.wsgiApp(
+      environ,
+      startResponse,
+    );
+  };
+
+  /**
+   * Sets the app object to serve (a function, or an object whose `wsgiApp` is looked up
+   * on every request).
+   *
+   * @param app The app object.
+   * @throws {TypeError} When it is not an app object.
+   */
+  setApp(app: AppObject): void {
+    assertAppObject(app);
+    this.#app = app;
+  }
+
+  /** The app object being served, if one was set. */
+  get application(): AppObject | undefined {
+    return this.#app;
+  }
+
+  /** The address the server is bound to. */
+  get addr(): Deno.NetAddr {
+    return this.#handle.addr;
+  }
+
+  /** The host name the server is bound to (the seed's `server_name`). */
+  get serverName(): string {
+    return this.#handle.addr.hostname;
+  }
+
+  /** The port the server is bound to (the seed's `server_port`), real even when 0 was asked. */
+  get serverPort(): number {
+    return this.#handle.addr.port;
+  }
+
+  /**
+   * Starts answering requests; settles once the server has been shut down and every
+   * connection is closed.
+   *
+   * @returns A promise that settles when the server has stopped.
+   * @throws {TypeError} When no app was set.
+   */
+  serveForever(): Promise<void> {
+    if (this.#app === undefined) {
+      return Promise.reject(
+        new TypeError("WSGIServer has no app: call setApp(app) before serveForever()"),
+      );
+    }
+    this.#serving = true;
+    this.#release();
+    return this.#handle.finished;
+  }
+
+  /**
+   * Stops accepting connections, lets in-flight requests finish (bounded by
+   * `gracefulTimeout`), then closes.
+   *
+   * @returns A promise that settles once the server has stopped.
+   */
+  shutdown(): Promise<void> {
+    if (!this.#serving && this.#app !== undefined) {
+      this.#serving = true;
+      this.#release();
+    }
+    return this.#handle.shutdown();
+  }
+}
+
+/**
+ * The seed article's `make_server`: a {@linkcode WSGIServer} bound to `address` serving
+ * `app`.
+ *
+ * @param address Where to listen.
+ * @param app The app object.
+ * @param options Engine, limits and callbacks, as for `serve()`.
+ * @returns The server; call `serveForever()` on it.
+ *
+ * @example
+ * ```ts ignore
+ * import { makeServer } from "@phial/phial/server";
+ * const httpd = makeServer({ port: 8888 }, app);
+ * console.log(`WSGIServer: Serving HTTP on port ${httpd.serverPort} ...`);
+ * await httpd.serveForever();
+ * ```
+ */
+export function makeServer(
+  address: ServerAddress,
+  app: AppObject,
+  options: WSGIServerOptions = {},
+): WSGIServer {
+  assertAppObject(app);
+  const server = new WSGIServer(address, options);
+  server.setApp(app);
+  return server;
+}
+
+// ---------------------------------------------------------------------------------------
+// The command line.
+
+const USAGE = `usage: deno run -A server.ts MODULE[:ATTR] [options]
+
+Serves the app object ATTR (default "app") of MODULE (a file path, or a module specifier
+with a scheme) the way gunicorn serves myapp:application.
+
+options:
+  --host HOST              interface to bind (default 127.0.0.1)
+  --port PORT              port to bind, 0 for any free one (default 8000)
+  --engine ENGINE          reference | deno | serve-http (default reference)
+  --workers N              worker processes (default 1)
+  --reload                 restart when the app's source files change
+  --access-log -|off       one line per request on stdout, or none (default -)
+  --graceful-timeout SECS  time in-flight requests get on shutdown (default 10)
+  -h, --help               show this help`;
+
+/** The command line, parsed. */
+interface CliOptions {
+  spec: string;
+  hostname: string;
+  port: number;
+  engine: EngineName;
+  workers: number;
+  reload: boolean;
+  accessLog: boolean;
+  gracefulTimeout: number;
+  help: boolean;
+}
+
+class CliError extends Error {}
+
+const VALUE_FLAGS = new Set([
+  "--host",
+  "--port",
+  "--engine",
+  "--workers",
+  "-w",
+  "--access-log",
+  "--graceful-timeout",
+]);
+
+function parseCliArgs(args: string[]): CliOptions {
+  const options: CliOptions = {
+    spec: "",
+    hostname: "127.0.0.1",
+    port: 8000,
+    engine: "reference",
+    workers: 1,
+    reload: false,
+    accessLog: true,
+    gracefulTimeout: 10,
+    help: false,
+  };
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--") {
+      positional.push(...args.slice(i + 1));
+      break;
+    }
+    if (arg === "-h" || arg === "--help") {
+      options.help = true;
+      continue;
+    }
+    if (arg === "--reload") {
+      options.reload = true;
+      continue;
+    }
+    if (!arg.startsWith("-") || arg === "-") {
+      positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf("=");
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    if (!VALUE_FLAGS.has(flag)) {
+      throw new CliError(`Unknown option ${JSON.stringify(flag)} (see --help)`);
+    }
+    let value: string;
+    if (eq > 0) {
+      value = arg.slice(eq + 1);
+    } else {
+      const next = args[i + 1];
+      if (next === undefined) throw new CliError(`Option ${flag} needs a value (see --help)`);
+      value = next;
+      i++;
+    }
+    switch (flag) {
+      case "--host":
+        if (value === "") throw new CliError("Option --host needs a non-empty value");
+        options.hostname = value;
+        break;
+      case "--port": {
+        const port = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
+        if (!(port >= 0 && port <= 65535)) {
+          throw new CliError(
+            `Invalid --port ${JSON.stringify(value)}: expected an integer from 0 to 65535`,
+          );
+        }
+        options.port = port;
+        break;
+      }
+      case "--engine":
+        if (!(ENGINE_NAMES as readonly string[]).includes(value)) {
+          throw new CliError(
+            `Unknown --engine ${JSON.stringify(value)}: expected one of ${ENGINE_NAMES.join(", ")}`,
+          );
+        }
+        options.engine = value as EngineName;
+        break;
+      case "--workers":
+      case "-w": {
+        const workers = /^\d{1,4}$/.test(value) ? Number(value) : NaN;
+        if (!(workers >= 1)) {
+          throw new CliError(
+            `Invalid ${flag} ${JSON.stringify(value)}: expected an integer >= 1`,
+          );
+        }
+        options.workers = workers;
+        break;
+      }
+      case "--access-log":
+        if (value !== "-" && value !== "off") {
+          throw new CliError(
+            `Invalid --access-log ${JSON.stringify(value)}: expected "-" (stdout) or "off"`,
+          );
+        }
+        options.accessLog = value === "-";
+        break;
+      case "--graceful-timeout": {
+        const seconds = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
+        if (!(seconds >= 0)) {
+          throw new CliError(
+            `Invalid --graceful-timeout ${JSON.stringify(value)}: expected seconds >= 0`,
+          );
+        }
+        options.gracefulTimeout = seconds;
+        break;
+      }
+    }
+  }
+  if (options.help) return options;
+  if (positional.length === 0) {
+    throw new CliError("Missing MODULE[:ATTR]: deno run -A server.ts MODULE[:ATTR] [options]");
+  }
+  if (positional.length > 1) {
+    throw new CliError(
+      `Expected one MODULE[:ATTR], got ${positional.length}: ${positional.join(" ")}`,
+    );
+  }
+  options.spec = positional[0]!;
+  return options;
+}
+
+const encoder = new TextEncoder();
+
+function writeAll(stream: { writeSync(p: Uint8Array): number }, text: string): void {
+  const bytes = encoder.encode(text);
+  let written = 0;
+  while (written < bytes.length) written += stream.writeSync(bytes.subarray(written));
+}
+
+function pad2(n: number): string {
+  return n < 10 ? "0" + n : String(n);
+}
+
+/** gunicorn's error-log stamp: `[2026-11-21 05:27:34 +0000] [PID] [LEVEL]`. */
+function logPrefix(level: string): string {
+  const d = new Date();
+  const offset = -d.getTimezoneOffset();
+  const abs = Math.abs(offset);
+  const zone = `${offset < 0 ? "-" : "+"}${pad2(Math.floor(abs / 60))}${pad2(abs % 60)}`;
+  return `[${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ` +
+    `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())} ${zone}] ` +
+    `[${Deno.pid}] [${level}]`;
+}
+
+function info(message: string): void {
+  writeAll(Deno.stdout, `${logPrefix("INFO")} ${message}\n`);
+}
+
+function fail(message: string): number {
+  writeAll(Deno.stderr, `error: ${message}\n`);
+  return 1;
+}
+
+function urlHost(hostname: string): string {
+  return hostname.includes(":") ? `[${hostname}]` : hostname;
+}
+
+/** `--reload`: run the same command under `deno run --watch`, which restarts on changes. */
+async function runWithReload(args: string[]): Promise<number> {
+  const childArgs = args.filter((a) => a !== "--reload");
+  const command = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "--watch",
+      "--no-clear-screen",
+      new URL(import.meta.url).href,
+      ...childArgs,
+    ],
+    stdin: "inherit",
+    stdout: "inherit",
+    stderr: "inherit",
+  });
+  const child = command.spawn();
+  const forward = (signal: Deno.Signal) => () => {
+    try {
+      child.kill(signal);
+    } catch {
+      // already gone
+    }
+  };
+  const onInt = forward("SIGINT");
+  const onTerm = forward("SIGTERM");
+  Deno.addSignalListener("SIGINT", onInt);
+  Deno.addSignalListener("SIGTERM", onTerm);
+  const status = await child.status;
+  Deno.removeSignalListener("SIGINT", onInt);
+  Deno.removeSignalListener("SIGTERM", onTerm);
+  // deno --watch ends on a signal; a stop we asked for is a clean exit.
+  return status.signal === "SIGINT" || status.signal === "SIGTERM" ? 0 : status.code;
+}
+
+async function main(args: string[]): Promise<number> {
+  let options: CliOptions;
+  try {
+    options = parseCliArgs(args);
+  } catch (error) {
+    if (error instanceof CliError) return fail(error.message);
+    throw error;
+  }
+  if (options.help) {
+    writeAll(Deno.stdout, USAGE + "\n");
+    return 0;
+  }
+  if (options.reload) {
+    return await runWithReload(args);
+  }
+  if (options.workers > 1) {
+    return fail("--workers N with N > 1 is not supported yet (serve with --workers 1)");
+  }
+
+  let app: AppObject;
+  try {
+    app = await loadApp(options.spec, Deno.cwd());
+  } catch (error) {
+    if (error instanceof AppLoadError) return fail(error.message);
+    throw error;
+  }
+
+  let handle: ServerHandle;
+  const where = `${urlHost(options.hostname)}:${options.port}`;
+  try {
+    handle = serve(app, {
+      hostname: options.hostname,
+      port: options.port,
+      engine: options.engine,
+      gracefulTimeout: options.gracefulTimeout * 1000,
+      onListen: () => {},
+      ...(options.accessLog ? { accessLog: accessLogger() } : {}),
+    });
+  } catch (error) {
+    if (error instanceof Deno.errors.AddrInUse) {
+      return fail(`Cannot listen on ${where}: address already in use`);
+    }
+    if (error instanceof Deno.errors.AddrNotAvailable) {
+      return fail(`Cannot listen on ${where}: address not available`);
+    }
+    if (error instanceof Deno.errors.PermissionDenied) {
+      return fail(`Cannot listen on ${where}: permission denied`);
+    }
+    if (error instanceof Error) return fail(`Cannot listen on ${where}: ${error.message}`);
+    throw error;
+  }
+
+  info(`Starting phial (engine: ${options.engine})`);
+  info(`Listening at: http://${urlHost(handle.addr.hostname)}:${handle.addr.port} (${Deno.pid})`);
+
+  let stopping = false;
+  const onSignal = (name: string) => () => {
+    if (stopping) {
+      info(`Handling signal: ${name} again, exiting now`);
+      Deno.exit(1);
+    }
+    stopping = true;
+    info(`Handling signal: ${name}`);
+    // Bounded even if an engine overruns its own graceful timeout.
+    const bound = setTimeout(() => {
+      info("Graceful timeout exceeded, exiting");
+      Deno.exit(0);
+    }, options.gracefulTimeout * 1000 + 2000);
+    Deno.unrefTimer(bound);
+    handle.shutdown().catch(() => {});
+  };
+  const onInt = onSignal("int");
+  const onTerm = onSignal("term");
+  Deno.addSignalListener("SIGINT", onInt);
+  Deno.addSignalListener("SIGTERM", onTerm);
+  await handle.finished;
+  Deno.removeSignalListener("SIGINT", onInt);
+  Deno.removeSignalListener("SIGTERM", onTerm);
+  info("Shutting down: done");
+  return 0;
+}
+
+if (import.meta.main) {
+  let code: number;
+  try {
+    code = await main(Deno.args);
+  } catch (error) {
+    code = fail(error instanceof Error ? error.message.split("\n")[0]! : String(error));
+  }
+  Deno.exit(code);
+}
