@@ -7,3 +7,8 @@
 export type * from "./types.ts";
 export * from "./deno_engine.ts";
 export * from "./serve_http_engine.ts";
+export * from "./reference_engine.ts";
+export * from "./serve.ts";
+export * from "./access_log.ts";
+export * from "./app_loader.ts";
+export * from "./assert_app_object.ts";
