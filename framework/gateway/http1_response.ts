@@ -42,11 +42,11 @@ let cachedUntil = 0;
  *
  * @example
  * ```ts
- * import { httpDate } from "./http1_response.ts";
- * httpDate(); // "Sun, 06 Nov 1994 08:49:37 GMT"
+ * import { cachedHttpDate } from "./http1_response.ts";
+ * cachedHttpDate(); // "Sun, 06 Nov 1994 08:49:37 GMT"
  * ```
  */
-export function httpDate(now: number = Date.now()): string {
+export function cachedHttpDate(now: number = Date.now()): string {
   if (now >= cachedUntil || now < cachedUntil - 1000) {
     cachedDate = new Date(now).toUTCString();
     cachedUntil = now - (now % 1000) + 1000;
@@ -78,7 +78,7 @@ function parseLength(value: string): number {
  * @param request What the request allows.
  * @param knownLength The body's total length when known, else -1.
  * @param server The `Server` header's value.
- * @param date The `Date` header's value (see {@linkcode httpDate}).
+ * @param date The `Date` header's value (see {@linkcode cachedHttpDate}).
  * @example
  * ```ts
  * import { frameResponse } from "./http1_response.ts";
@@ -94,7 +94,7 @@ export function frameResponse(
   request: FramingRequest,
   knownLength: number,
   server: string,
-  date: string = httpDate(),
+  date: string = cachedHttpDate(),
 ): ResponseFrame {
   let head = "HTTP/1.1 " + status + "\r\n";
   let appLength = -1;
@@ -238,7 +238,7 @@ export function errorResponse(status: number, close: boolean, server: string): U
   const reason = REASONS[status] ?? "Error";
   const body = reason + "\n";
   let head = "HTTP/1.1 " + status + " " + reason + "\r\nContent-Type: text/plain; charset=utf-8" +
-    "\r\nContent-Length: " + body.length + "\r\nDate: " + httpDate() + "\r\n";
+    "\r\nContent-Length: " + body.length + "\r\nDate: " + cachedHttpDate() + "\r\n";
   if (server !== "") head += "Server: " + server + "\r\n";
   head += close ? "Connection: close\r\n\r\n" : "\r\n";
   const text = head + body;

@@ -6,7 +6,7 @@
  */
 
 import { DEFAULT_HTTP1_LIMITS } from "../gateway/http1_parser.ts";
-import { httpDate } from "../gateway/http1_response.ts";
+import { cachedHttpDate } from "../gateway/http1_response.ts";
 import type { AppObject } from "../gateway/types.ts";
 import { ReferenceConnection, type ReferenceSettings } from "./reference_connection.ts";
 import { HeadCache } from "./reference_head_cache.ts";
@@ -70,7 +70,7 @@ class ReferenceServer implements ServerHandle {
     const now = Date.now();
     const clock = this.#settings.clock;
     clock.now = now;
-    clock.date = httpDate(now);
+    clock.date = cachedHttpDate(now);
     for (const connection of this.#connections) {
       if (connection.deadline !== 0 && now >= connection.deadline) connection.timeout();
     }
@@ -149,7 +149,7 @@ export function serveReference(app: AppObject, options: ServeOptions = {}): Serv
     serverPort: String(addr.port),
     multiprocess: (options.workers ?? 1) > 1,
     accessLog: options.accessLog,
-    clock: { now: Date.now(), date: httpDate() },
+    clock: { now: Date.now(), date: cachedHttpDate() },
     headCache: new HeadCache(),
   };
   const server = new ReferenceServer(listener, settings, options.gracefulTimeout ?? 10000);
