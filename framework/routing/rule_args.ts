@@ -74,8 +74,8 @@ type FromPairs<P extends [string, unknown]> = [P] extends [never] ? Record<strin
  * types (a declaration also overrides a built-in, as a `Map`'s converters may). A rule
  * with no variables gives `Record<string, never>`, so a view may take no argument or
  * `{}`. A rule string that is not a literal type (plain `string`) gives
- * `Record<string, unknown>`. The type is computed per rule: nothing accumulates across
- * routes.
+ * `Record<string, unknown>`; a union of rule strings gives the union of their object
+ * types. The type is computed per rule: nothing accumulates across routes.
  *
  * @typeParam R The rule string, e.g. `"/user/<int:id>"`.
  * @typeParam Custom Value types of custom converters, e.g. `{ bool: boolean }`.
@@ -92,4 +92,9 @@ type FromPairs<P extends [string, unknown]> = [P] extends [never] ? Record<strin
  * ```
  */
 export type RuleArgs<R extends string, Custom extends object = Record<never, never>> =
-  string extends R ? Record<string, unknown> : FromPairs<Variables<R, Custom>>;
+  // A naked type parameter distributes: a union of rules gives one object type per rule.
+  R extends string ? ArgsOf<R, Custom> : never;
+
+/** The values of one rule string; a non-literal `string` gives an open record. */
+type ArgsOf<R extends string, Custom extends object> = string extends R ? Record<string, unknown>
+  : FromPairs<Variables<R, Custom>>;

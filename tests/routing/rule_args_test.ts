@@ -9,6 +9,15 @@ type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B 
 /** Compiles only when given `true`. */
 type Expect<T extends true> = T;
 
+type Digits = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
+/** A rule with 40 variables, `/<int:v0>/<int:v1>/.../<int:v39>`. */
+type LongRule = Join<Segments<[]>>;
+type Segments<Acc extends string[]> = Acc["length"] extends 40 ? Acc
+  : Segments<[...Acc, `<int:v${Acc["length"]}>`]>;
+type Join<P extends string[]> = P extends [infer H extends string, ...infer T extends string[]]
+  ? `/${H}${Join<T>}`
+  : "";
+
 // The right types are inferred.
 export type Cases = [
   Expect<Equal<RuleArgs<"/user/<int:id>/<path:rest>">, { id: number; rest: string }>>,
@@ -48,6 +57,11 @@ export type Cases = [
   Expect<Equal<RuleArgs<"/about/team">, Record<string, never>>>,
   // a rule that is not a literal type
   Expect<Equal<RuleArgs<string>, Record<string, unknown>>>,
+  // a long rule stays within the instantiation depth limit (the walk is tail-recursive)
+  Expect<Equal<RuleArgs<LongRule>["v39"], number>>,
+  Expect<Equal<keyof RuleArgs<LongRule>, `v${Digits}` | `v${1 | 2 | 3}${Digits}`>>,
+  // a union of rules gives a union of value objects, not one merged object
+  Expect<Equal<RuleArgs<"/<int:id>" | "/<name>">, { id: number } | { name: string }>>,
   Expect<Equal<ConverterValue<"path">, string>>,
   Expect<Equal<ConverterValue<"int">, number>>,
 ];
