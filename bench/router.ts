@@ -228,6 +228,36 @@ if (withPhial) {
   );
 }
 
+if (withPhial) {
+  const gh = results.get(tables[0]!.name)!;
+  const growth = (name: string) =>
+    results.get(large.name)!.get(name)!.nsPerOp / results.get(small.name)!.get(name)!.nsPerOp;
+  const goal = (ok: boolean) => (ok ? "met" : "not met");
+  const rows: string[][] = [];
+  for (const p of phialNames) {
+    for (const q of ["memoirist", "find-my-way"]) {
+      const ratio = gh.get(p)!.opsPerSecond / gh.get(q)!.opsPerSecond;
+      rows.push([
+        `${p} ≥ 1.0× ${q} on ${tables[0]!.name}`,
+        `${ratio.toFixed(2)}×`,
+        goal(ratio >= 1),
+      ]);
+    }
+    const g = growth(p);
+    rows.push([
+      `${p}: time per match at 10,000 routes ≤ 2× at 10`,
+      `${g.toFixed(2)}×`,
+      goal(g <= 2),
+    ]);
+  }
+  out.push(
+    "",
+    "Goals (issue 3, point 7), this run:",
+    "",
+    markdownTable(["goal", "figure", ""], rows),
+  );
+}
+
 const disagreeing = tables.flatMap((t) =>
   routers.flatMap((r) => {
     const d = results.get(t.name)!.get(r.name)!.disagreements;
