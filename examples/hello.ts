@@ -12,10 +12,13 @@
  */
 import type { WsgiApp } from "../mod.ts";
 
+// The article's b'<h1>Hello, web!</h1>': bytes made once, not on every request.
+const BODY = new TextEncoder().encode("<h1>Hello, web!</h1>");
+
 /** `def application(environ, start_response)` from the article. */
 export const application: WsgiApp = (_environ, startResponse) => {
   startResponse("200 OK", [["Content-Type", "text/html"]]);
-  return [new TextEncoder().encode("<h1>Hello, web!</h1>")];
+  return [BODY];
 };
 
 /** What `server.ts examples/hello.ts` serves (ATTR defaults to `app`). */

@@ -1,0 +1,181 @@
+/**
+ * HTTP benchmark (`deno task bench:http`): a bare `Deno.serve` hello server and phial's
+ * three engines serving the seed article's `application`, each in its own subprocess,
+ * loaded in turns by `wrk` on loopback; prints requests/s and the ratio to bare
+ * `Deno.serve`.
+ *
+ * ```sh
+ * deno task bench:http [--duration 5] [--connections 50] [--rounds 2]
+ * ```
+ *
+ * Needs `wrk` (Debian: `apt-get install -y wrk`). Each round runs every server once, in
+ * turns, so background load hits them alike; the best round per server is reported.
+ *
+ * @module
+ */
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const SERVER = fileURLToPath(new URL("../server.ts", import.meta.url));
+const SELF = fileURLToPath(import.meta.url);
+const HELLO = "<h1>Hello, web!</h1>";
+
+// Child mode: the bare Deno.serve baseline.
+if (Deno.args[0] === "--bare") {
+  const headers = { "Content-Type": "text/html" };
+  Deno.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    onListen: ({ port }) => console.log(`Listening at: http://127.0.0.1:${port} (${Deno.pid})`),
+  }, () => new Response(HELLO, { headers }));
+} else {
+  await main();
+}
+
+interface Target {
+  name: string;
+  args: string[];
+  goal?: number;
+}
+
+function option(name: string, fallback: number): number {
+  const i = Deno.args.indexOf(name);
+  const value = i >= 0 ? Number(Deno.args[i + 1]) : fallback;
+  if (!(value > 0)) {
+    console.error(`error: ${name} needs a positive number`);
+    Deno.exit(1);
+  }
+  return value;
+}
+
+async function haveWrk(): Promise<boolean> {
+  try {
+    // `wrk --version` exits 1 after printing its version; only a missing binary throws.
+    await new Deno.Command("wrk", { args: ["--version"], stdout: "null", stderr: "null" }).output();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface Running {
+  child: Deno.ChildProcess;
+  port: number;
+}
+
+async function start(target: Target): Promise<Running> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: target.args,
+    cwd: ROOT,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  const deadline = Date.now() + 30000;
+  while (Date.now() < deadline) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    seen += value;
+    const m = /Listening at: http:\/\/127\.0\.0\.1:(\d+)/.exec(seen);
+    if (m) {
+      // Keep draining stdout so the child never blocks on a full pipe.
+      (async () => {
+        try {
+          while (!(await reader.read()).done);
+        } catch {
+          // child gone
+        }
+      })();
+      return { child, port: Number(m[1]) };
+    }
+  }
+  child.kill("SIGKILL");
+  throw new Error(`${target.name} did not start: ${seen}`);
+}
+
+async function wrk(port: number, seconds: number, connections: number): Promise<number> {
+  const { stdout, success } = await new Deno.Command("wrk", {
+    args: ["-t1", `-c${connections}`, `-d${seconds}s`, `http://127.0.0.1:${port}/`],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  const text = new TextDecoder().decode(stdout);
+  const m = /Requests\/sec:\s+([\d.]+)/.exec(text);
+  if (!success || !m) throw new Error(`wrk failed:\n${text}`);
+  if (/Non-2xx or 3xx responses/.test(text) || /Socket errors/.test(text)) {
+    console.error(`warning: wrk reported errors on port ${port}:\n${text}`);
+  }
+  return Number(m[1]);
+}
+
+async function main(): Promise<void> {
+  const seconds = option("--duration", 5);
+  const connections = option("--connections", 50);
+  const rounds = option("--rounds", 2);
+  if (!await haveWrk()) {
+    console.error("error: wrk is not installed (Debian/Ubuntu: apt-get install -y wrk)");
+    Deno.exit(1);
+  }
+  const phial = (engine: string) => [
+    "run",
+    "-A",
+    SERVER,
+    "examples/hello.ts:application",
+    "--host",
+    "127.0.0.1",
+    "--port",
+    "0",
+    "--engine",
+    engine,
+    "--access-log",
+    "off",
+  ];
+  const targets: Target[] = [
+    { name: "bare Deno.serve", args: ["run", "-A", SELF, "--bare"] },
+    { name: "phial reference", args: phial("reference"), goal: 0.8 },
+    { name: "phial deno", args: phial("deno"), goal: 0.95 },
+    { name: "phial serve-http", args: phial("serve-http") },
+  ];
+  console.log(
+    `wrk -t1 -c${connections} -d${seconds}s, ${rounds} round(s) in turns, ` +
+      `loopback, the seed article's application`,
+  );
+  const running: Running[] = [];
+  try {
+    for (const target of targets) running.push(await start(target));
+    // Warm each server up (JIT, connection setup) before measuring.
+    for (const r of running) await wrk(r.port, 1, connections);
+    const best = targets.map(() => 0);
+    for (let round = 1; round <= rounds; round++) {
+      for (let i = 0; i < targets.length; i++) {
+        const rps = await wrk(running[i]!.port, seconds, connections);
+        best[i] = Math.max(best[i]!, rps);
+        console.log(`  round ${round}: ${targets[i]!.name.padEnd(18)} ${rps.toFixed(0)} req/s`);
+      }
+    }
+    const base = best[0]!;
+    console.log("");
+    console.log(`${"server".padEnd(18)} ${"req/s".padStart(10)}  ratio  goal`);
+    for (let i = 0; i < targets.length; i++) {
+      const ratio = best[i]! / base;
+      const goal = targets[i]!.goal;
+      const verdict = goal === undefined ? "" : `>= ${goal} ${ratio >= goal ? "met" : "NOT met"}`;
+      console.log(
+        `${targets[i]!.name.padEnd(18)} ${best[i]!.toFixed(0).padStart(10)}  ${
+          ratio.toFixed(2)
+        }x  ${verdict}`,
+      );
+    }
+  } finally {
+    for (const r of running) {
+      try {
+        r.child.kill("SIGTERM");
+      } catch {
+        // already gone
+      }
+      await r.child.status;
+    }
+  }
+}
