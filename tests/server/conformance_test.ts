@@ -815,7 +815,12 @@ function conformance(engine: EngineName): void {
         yield "x";
         yield "y";
       })();
-      return Object.assign(gen, { close: async () => void closed++ });
+      return Object.assign(gen, {
+        close: async () => {
+          await Promise.resolve();
+          closed++;
+        },
+      });
     };
     await withServer(engine, validator(app), async (base) => {
       assert.equal(await (await fetch(base + "/")).text(), "xy");
