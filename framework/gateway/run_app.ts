@@ -48,8 +48,12 @@ class AppRun implements AppResponse {
   status = "";
   statusCode = 0;
   headers: [string, string][] = NO_HEADERS;
-  chunks: Uint8Array[] = [];
   complete = false;
+
+  #chunks: Uint8Array[] = [];
+  // A lone string chunk, kept unencoded until someone reads `chunks` (a fetch Response
+  // takes the string as it is, which spares an encode and a copy).
+  #text: string | undefined = undefined;
 
   #environ: Environ;
   #started = false;
@@ -97,8 +101,8 @@ class AppRun implements AppResponse {
     else (this.#pending ??= []).push(bytes);
   };
 
-  /** Takes the body the app returned; settles once the headers are out. */
-  begin(body: Body): Promise<AppResponse> {
+  /** Takes the body the app returned; gives this once the headers are out. */
+  begin(body: Body): AppResponse | Promise<AppResponse> {
     this.#body = body;
     try {
       checkBody(body);
@@ -119,34 +123,63 @@ class AppRun implements AppResponse {
     }
   }
 
-  /** Takes one chunk from the body into `chunks`; false for an empty one. */
-  #accept(chunk: Chunk): boolean {
-    const bytes = toBytes(chunk, "The body");
-    if (bytes.length === 0) return false;
-    if (!this.#started) {
-      throw new TypeError("The app produced a body chunk before it called startResponse()");
+  get chunks(): Uint8Array[] {
+    if (this.#text !== undefined) {
+      this.#chunks.push(encoder.encode(this.#text));
+      this.#text = undefined;
     }
-    this.#headersSent = true;
-    this.chunks.push(bytes);
-    return true;
+    return this.#chunks;
   }
 
-  #drainSync(iter: Iterator<Chunk>): Promise<AppResponse> {
+  /**
+   * The whole body as one string, when it is complete and was a single string chunk.
+   *
+   * @param response What {@linkcode runApp} gave.
+   * @returns The body's text, or `undefined`.
+   */
+  static completeText(response: AppResponse): string | undefined {
+    return response instanceof AppRun && response.complete ? response.#text : undefined;
+  }
+
+  /** Takes one chunk from the body into `chunks`; its size, 0 for an empty one. */
+  #accept(chunk: Chunk): number {
+    if (typeof chunk === "string") {
+      if (chunk.length === 0) return 0;
+      if (!this.#started) throw early();
+      this.#headersSent = true;
+      if (this.#chunks.length === 0 && this.#text === undefined) {
+        this.#text = chunk;
+        return chunk.length;
+      }
+      const bytes = encoder.encode(chunk);
+      this.chunks.push(bytes);
+      return bytes.length;
+    }
+    const bytes = toBytes(chunk, "The body");
+    if (bytes.length === 0) return 0;
+    if (!this.#started) throw early();
+    this.#headersSent = true;
+    this.chunks.push(bytes);
+    return bytes.length;
+  }
+
+  #drainSync(iter: Iterator<Chunk>): AppResponse | Promise<AppResponse> {
     let count = 0;
     let bytes = 0;
     for (;;) {
-      let step: IteratorResult<Chunk>;
+      let size: number;
       try {
-        step = iter.next();
+        const step = iter.next();
         if (step.done) return this.#finish();
-        if (!this.#accept(step.value)) continue;
+        size = this.#accept(step.value);
+        if (size === 0) continue;
       } catch (error) {
         if (!this.#headersSent) return this.#fail(error);
         // Headers are out: the engine learns of the failure from next().
         this.#deferred = { error };
         return this.#resolve();
       }
-      bytes += this.chunks[this.chunks.length - 1]!.length;
+      bytes += size;
       if (++count >= SYNC_DRAIN_CHUNKS || bytes >= SYNC_DRAIN_BYTES) return this.#resolve();
     }
   }
@@ -156,7 +189,7 @@ class AppRun implements AppResponse {
       for (;;) {
         const step = await iter.next();
         if (step.done) return this.#finish();
-        if (this.#accept(step.value)) return this.#resolve();
+        if (this.#accept(step.value) > 0) return this.#resolve();
       }
     } catch (error) {
       return this.#fail(error);
@@ -164,7 +197,7 @@ class AppRun implements AppResponse {
   }
 
   /** The body ended before or while the headers went out. */
-  #finish(): Promise<AppResponse> {
+  #finish(): AppResponse | Promise<AppResponse> {
     this.#exhausted = true;
     if (!this.#started) {
       return this.#fail(new TypeError("The app returned without calling startResponse()"));
@@ -174,10 +207,10 @@ class AppRun implements AppResponse {
     return closed === RESOLVED ? this.#resolve() : closed.then(() => this.#resolve());
   }
 
-  #resolve(): Promise<AppResponse> {
+  #resolve(): AppResponse {
     this.#headersSent = true;
     this.#resolved = true;
-    return Promise.resolve(this);
+    return this;
   }
 
   #fail(error: unknown): Promise<AppResponse> {
@@ -284,6 +317,10 @@ class AppRun implements AppResponse {
   }
 }
 
+function early(): TypeError {
+  return new TypeError("The app produced a body chunk before it called startResponse()");
+}
+
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && typeof value === "object" &&
     typeof (value as PromiseLike<unknown>).then === "function";
@@ -325,6 +362,47 @@ function checkBody(body: unknown): void {
 }
 
 /**
+ * The whole body as one string, when the app returned a single string chunk and the body
+ * is complete: a fetch `Response` takes it as it is (no encoding, no copy).
+ *
+ * @param response What {@linkcode runApp} or {@linkcode startApp} gave.
+ * @returns The body's text, or `undefined` when the body is not that simple.
+ */
+export function completeText(response: AppResponse): string | undefined {
+  return AppRun.completeText(response);
+}
+
+/**
+ * {@linkcode runApp} without the promise when there is nothing to wait for: an app that
+ * answers synchronously gets its {@linkcode AppResponse} back at once, so an engine can
+ * answer without a microtask hop. Failures always come as a rejected promise.
+ *
+ * @param app A `WsgiApp` function or an object with a `wsgiApp` method.
+ * @param environ The request.
+ * @returns The response, or a promise of it.
+ */
+export function startApp(app: AppObject, environ: Environ): AppResponse | Promise<AppResponse> {
+  const run = new AppRun(environ);
+  let body: Body | Promise<Body>;
+  try {
+    if (typeof app === "function") {
+      body = app(environ, run.startResponse);
+    } else if (app !== null && typeof app === "object" && typeof app.wsgiApp === "function") {
+      body = app.wsgiApp(environ, run.startResponse);
+    } else {
+      throw new TypeError(
+        "Not an app object: expected a function (environ, startResponse) or an object " +
+          "with a wsgiApp method",
+      );
+    }
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  if (isThenable(body)) return (body as Promise<Body>).then((b) => run.begin(b));
+  return run.begin(body);
+}
+
+/**
  * Calls an app object with `environ` and its own `startResponse`, and settles once the
  * response's headers are out.
  *
@@ -356,22 +434,6 @@ function checkBody(body: unknown): void {
  * ```
  */
 export function runApp(app: AppObject, environ: Environ): Promise<AppResponse> {
-  const run = new AppRun(environ);
-  let body: Body | Promise<Body>;
-  try {
-    if (typeof app === "function") {
-      body = app(environ, run.startResponse);
-    } else if (app !== null && typeof app === "object" && typeof app.wsgiApp === "function") {
-      body = app.wsgiApp(environ, run.startResponse);
-    } else {
-      throw new TypeError(
-        "Not an app object: expected a function (environ, startResponse) or an object " +
-          "with a wsgiApp method",
-      );
-    }
-  } catch (error) {
-    return Promise.reject(error);
-  }
-  if (isThenable(body)) return (body as Promise<Body>).then((b) => run.begin(b));
-  return run.begin(body);
+  const started = startApp(app, environ);
+  return started instanceof AppRun ? Promise.resolve(started) : started as Promise<AppResponse>;
 }

@@ -5,7 +5,8 @@
  * @module
  */
 import type { AppObject, Environ } from "./types.ts";
-import { type AppResponse, runApp } from "./run_app.ts";
+import { type AppResponse, completeText, startApp } from "./run_app.ts";
+import { reasonPhrase } from "./status_reasons.ts";
 import { environFromRequest, type FetchRequestInfo } from "./environ_from_request.ts";
 import { BodyInput } from "./input_stream.ts";
 
@@ -25,10 +26,25 @@ export interface ToFetchHandlerOptions {
    * whose app has not answered yet gets 503, a streaming body is ended and closed.
    */
   signal?: AbortSignal;
+  /**
+   * Whether a canonical reason phrase ("200 OK") is also set as the `Response`'s
+   * `statusText` (default `true`; a custom phrase always is). `Deno.serve` sends the
+   * canonical phrase whatever `statusText` says, so the `deno` engine turns this off.
+   */
+  canonicalStatusText?: boolean;
 }
 
 /** A fetch-style handler, as `Deno.serve` takes. */
 export type FetchHandler = (request: Request, info?: FetchRequestInfo) => Promise<Response>;
+
+/**
+ * A fetch-style handler that answers synchronously when it can, as `Deno.serve` accepts;
+ * see {@linkcode toFetchResponder}.
+ */
+export type FetchResponder = (
+  request: Request,
+  info?: FetchRequestInfo,
+) => Response | Promise<Response>;
 
 /** Marks the error a body over `maxBodySize` raises in `wsgi.input`. */
 class BodyTooLarge extends Error {
@@ -65,9 +81,33 @@ function concat(chunks: Uint8Array[]): Uint8Array {
   return out;
 }
 
-function hasHeader(headers: [string, string][], lowerName: string): boolean {
-  for (const pair of headers) if (pair[0].toLowerCase() === lowerName) return true;
-  return false;
+const HAS_SERVER = 1;
+const HAS_CONTENT_TYPE = 2;
+
+/** Which of Server and Content-Type the app set, in one pass over its headers. */
+function headerFlags(headers: [string, string][]): number {
+  let flags = 0;
+  for (let i = 0; i < headers.length; i++) {
+    const name = headers[i]![0];
+    if (name.length === 6) {
+      if (name.toLowerCase() === "server") flags |= HAS_SERVER;
+    } else if (name.length === 12) {
+      if (name.toLowerCase() === "content-type") flags |= HAS_CONTENT_TYPE;
+    }
+  }
+  return flags;
+}
+
+function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) bytes += 1;
+    else if (c >= 0xd800 && c <= 0xdbff) i++, bytes += 2;
+    else bytes += 2;
+  }
+  return bytes;
 }
 
 /** A pull-based stream over the app's body: nothing is read ahead of the client. */
@@ -150,10 +190,31 @@ function bodyStream(
  * ```
  */
 export function toFetchHandler(app: AppObject, options?: ToFetchHandlerOptions): FetchHandler {
+  const respond = toFetchResponder(app, options);
+  return (request, info) => {
+    const answer = respond(request, info);
+    return answer instanceof Response ? Promise.resolve(answer) : answer;
+  };
+}
+
+/**
+ * {@linkcode toFetchHandler} that answers without a promise when the app answers
+ * synchronously (as the seed's hello app does); `Deno.serve` accepts either, and the
+ * `deno` engine uses this.
+ *
+ * @param app A `WsgiApp` function or an object with a `wsgiApp` method.
+ * @param options As for {@linkcode toFetchHandler}.
+ * @returns The fetch handler.
+ */
+export function toFetchResponder(
+  app: AppObject,
+  options?: ToFetchHandlerOptions,
+): FetchResponder {
   const maxBodySize = options?.maxBodySize;
   const serverHeader = options?.serverHeader;
   const onFinish = options?.onFinish;
   const signal = options?.signal;
+  const canonicalStatusText = options?.canonicalStatusText ?? true;
   // What to call to cut each in-flight response short when `signal` aborts.
   const active = signal === undefined ? undefined : new Set<() => void>();
   signal?.addEventListener("abort", () => {
@@ -173,20 +234,33 @@ export function toFetchHandler(app: AppObject, options?: ToFetchHandlerOptions):
       return errorResponse(500, "Internal Server Error", serverHeader);
     }
     let headers = response.headers;
-    if (serverHeader !== undefined && !hasHeader(headers, "server")) {
+    const flags = headerFlags(headers);
+    if (serverHeader !== undefined && (flags & HAS_SERVER) === 0) {
       headers = [...headers, ["server", serverHeader]];
     }
     let body: BodyInit | null = null;
     const noBody = environ.REQUEST_METHOD === "HEAD" || status === 204 || status === 205 ||
       status === 304;
     if (response.complete || noBody) {
+      let size = 0;
       if (!response.complete) response.close();
-      else if (!noBody && response.chunks.length > 0) {
-        body = (response.chunks.length === 1
-          ? response.chunks[0]!
-          : concat(response.chunks)) as Uint8Array<ArrayBuffer>;
+      else if (!noBody) {
+        const text = completeText(response);
+        // A string body needs no encoding here, but fetch would add a text/plain
+        // Content-Type to it: only when the app chose one.
+        if (text !== undefined && (flags & HAS_CONTENT_TYPE) !== 0) {
+          body = text;
+          if (onFinish !== undefined) size = utf8Length(text);
+        } else {
+          const chunks = response.chunks;
+          if (chunks.length > 0) {
+            const bytes = chunks.length === 1 ? chunks[0]! : concat(chunks);
+            body = bytes as Uint8Array<ArrayBuffer>;
+            size = bytes.length;
+          }
+        }
       }
-      onFinish?.(environ, status, body === null ? 0 : (body as Uint8Array).length);
+      onFinish?.(environ, status, size);
     } else {
       body = bodyStream(
         response,
@@ -196,7 +270,10 @@ export function toFetchHandler(app: AppObject, options?: ToFetchHandlerOptions):
       );
     }
     try {
-      return new Response(body, { status, statusText: response.status.slice(4), headers });
+      const reason = response.status.slice(4);
+      return !canonicalStatusText && reason === reasonPhrase(status)
+        ? new Response(body, { status, headers })
+        : new Response(body, { status, statusText: reason, headers });
     } catch (error) {
       response.close();
       report(environ, "Cannot send the app's response", error);
@@ -204,20 +281,28 @@ export function toFetchHandler(app: AppObject, options?: ToFetchHandlerOptions):
     }
   };
 
+  const failed = (error: unknown, environ: Environ, overLimit: boolean): Response => {
+    if (overLimit || error instanceof BodyTooLarge) {
+      onFinish?.(environ, 413, 0);
+      return errorResponse(413, "Request Entity Too Large", serverHeader);
+    }
+    report(environ, "Error in the app", error);
+    onFinish?.(environ, 500, 0);
+    return errorResponse(500, "Internal Server Error", serverHeader);
+  };
+
   return (request, info) => {
     const environ = environFromRequest(request, info);
     if (signal?.aborted) {
       onFinish?.(environ, 503, 0);
-      return Promise.resolve(errorResponse(503, "Service Unavailable", serverHeader));
+      return errorResponse(503, "Service Unavailable", serverHeader);
     }
     let overLimit = false;
     if (maxBodySize !== undefined) {
       const length = environ.CONTENT_LENGTH;
       if (length !== undefined && Number(length) > maxBodySize) {
         onFinish?.(environ, 413, 0);
-        return Promise.resolve(
-          errorResponse(413, "Request Entity Too Large", serverHeader),
-        );
+        return errorResponse(413, "Request Entity Too Large", serverHeader);
       }
       const chunks = environ["wsgi.input"][Symbol.asyncIterator]();
       let seen = 0;
@@ -233,17 +318,11 @@ export function toFetchHandler(app: AppObject, options?: ToFetchHandlerOptions):
         return chunk;
       });
     }
-    const answer = runApp(app, environ).then(
+    const started = startApp(app, environ);
+    if (!(started instanceof Promise)) return toResponse(started, environ);
+    const answer = started.then(
       (response) => toResponse(response, environ),
-      (error) => {
-        if (overLimit || error instanceof BodyTooLarge) {
-          onFinish?.(environ, 413, 0);
-          return errorResponse(413, "Request Entity Too Large", serverHeader);
-        }
-        report(environ, "Error in the app", error);
-        onFinish?.(environ, 500, 0);
-        return errorResponse(500, "Internal Server Error", serverHeader);
-      },
+      (error) => failed(error, environ, overLimit),
     );
     return active === undefined ? answer : abortable(answer, environ);
   };

@@ -5,13 +5,13 @@
  * @module
  */
 import type { AppObject, Environ } from "../gateway/types.ts";
-import { type FetchHandler, toFetchHandler } from "../gateway/to_fetch_handler.ts";
+import { type FetchResponder, toFetchResponder } from "../gateway/to_fetch_handler.ts";
 import type { ServeOptions, ServerHandle } from "./types.ts";
 
 const DEFAULT_GRACEFUL_TIMEOUT = 10_000;
 
 /**
- * The fetch handler the fetch-based engines share: {@linkcode toFetchHandler} with the
+ * The fetch handler the fetch-based engines share: {@linkcode toFetchResponder} with the
  * server's options (`maxBodySize`, `serverHeader`, `accessLog`) and a signal that cuts
  * in-flight responses short on a forced shutdown.
  *
@@ -24,11 +24,16 @@ export function engineFetchHandler(
   app: AppObject,
   options: ServeOptions,
   forced: AbortSignal,
-): FetchHandler {
+): FetchResponder {
   const accessLog = options.accessLog;
   const serverHeader = options.serverHeader ?? "phial";
   if (accessLog === undefined) {
-    return toFetchHandler(app, { maxBodySize: options.maxBodySize, serverHeader, signal: forced });
+    return toFetchResponder(app, {
+      maxBodySize: options.maxBodySize,
+      serverHeader,
+      signal: forced,
+      canonicalStatusText: false,
+    });
   }
   const started = new WeakMap<Request, number>();
   const onFinish = (environ: Environ, status: number, bytes: number) => {
@@ -50,11 +55,12 @@ export function engineFetchHandler(
       console.error("Error in the access log:", error);
     }
   };
-  const handler = toFetchHandler(app, {
+  const handler = toFetchResponder(app, {
     maxBodySize: options.maxBodySize,
     serverHeader,
     signal: forced,
     onFinish,
+    canonicalStatusText: false,
   });
   return (request, info) => {
     started.set(request, performance.now());

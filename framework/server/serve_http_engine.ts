@@ -6,7 +6,7 @@
  * @module
  */
 import type { AppObject } from "../gateway/types.ts";
-import type { FetchHandler } from "../gateway/to_fetch_handler.ts";
+import type { FetchResponder } from "../gateway/to_fetch_handler.ts";
 import { engineFetchHandler } from "./deno_engine.ts";
 import type { ServeOptions, ServerHandle } from "./types.ts";
 
@@ -172,7 +172,7 @@ export function serveServeHttp(app: AppObject, options: ServeOptions = {}): Serv
 
 async function respond(
   event: RequestEvent,
-  handler: FetchHandler,
+  handler: FetchResponder,
   info: { remoteAddr: Deno.Addr },
 ): Promise<void> {
   try {
