@@ -47,6 +47,9 @@ export interface ReferenceSettings {
   headCache: HeadCache;
 }
 
+/** How long, and how much, a refused client's input is discarded before closing. */
+const LINGER_TIME = 2000;
+const LINGER_BYTES = 1024 * 1024;
 /** Most body bytes read and thrown away to keep a connection open after a response. */
 const DRAIN_LIMIT = 256 * 1024;
 const EMPTY = new Uint8Array(0);
@@ -55,7 +58,7 @@ const EMPTY_INPUT = bytesInput(EMPTY);
 const CONTINUE = new TextEncoder().encode("HTTP/1.1 100 Continue\r\n\r\n");
 
 /** Where a connection is in its request cycle, as the server's sweeper sees it. */
-export type ConnectionPhase = "idle" | "head" | "busy" | "closed";
+export type ConnectionPhase = "idle" | "head" | "busy" | "lingering" | "closed";
 
 /** A client connection served by the reference engine. */
 export class ReferenceConnection {
@@ -75,6 +78,8 @@ export class ReferenceConnection {
   #closing = false;
   #closed = false;
   #pendingWrite: Promise<void> | undefined = undefined;
+  /** Close gently: the client may still be sending what the server refused. */
+  #linger = false;
   /** Reused for encoding responses; each write completes before the next encoding. */
   #scratch = new Uint8Array(4096);
 
@@ -100,7 +105,8 @@ export class ReferenceConnection {
 
   /** Called by the sweeper when `deadline` has passed. */
   timeout(): void {
-    if (this.phase === "head") {
+    if (this.phase === "head" && !this.#linger) {
+      this.#linger = true;
       // A client that started a request but is too slow gets told why.
       this.#conn.write(errorResponse(408, true, this.#settings.serverHeader)).then(
         () => this.close(),
@@ -134,11 +140,38 @@ export class ReferenceConnection {
         if (this.#closing) break;
       }
     } catch (error) {
-      if (error instanceof Http1Error && !this.#closed) {
-        await this.#sendError(error.status, "-", "-", "-");
+      // Nothing a client sends may escape this connection: a refused request gets its
+      // status, anything else (a reset socket, a bug) just ends the connection.
+      if (error instanceof Http1Error) {
+        if (!this.#closed) await this.#sendError(error.status, "-", "-", "-");
+      } else if (!this.#closed && !isConnectionError(error)) {
+        reportError(error);
       }
     } finally {
+      if (this.#linger && !this.#closed) await this.#lingerThenClose();
       this.close();
+    }
+  }
+
+  /**
+   * Half-closes, then reads and discards for a moment before closing: closing a socket
+   * with unread input makes the kernel send a reset, which can destroy the error
+   * response before the client has read it.
+   */
+  async #lingerThenClose(): Promise<void> {
+    this.phase = "lingering";
+    this.deadline = this.#settings.clock.now + LINGER_TIME;
+    try {
+      await this.#conn.closeWrite();
+      const sink = this.#reader.buf;
+      let total = 0;
+      while (total < LINGER_BYTES) {
+        const n = await this.#conn.read(sink);
+        if (n === null) break;
+        total += n;
+      }
+    } catch {
+      // Closed by the deadline or by the client.
     }
   }
 
@@ -179,7 +212,13 @@ export class ReferenceConnection {
     }
   }
 
-  async #sendError(status: number, method: string, target: string, protocol: string) {
+  async #sendError(
+    status: number,
+    method: string,
+    target: string,
+    protocol: string,
+  ): Promise<void> {
+    this.#linger = true;
     const started = this.#settings.accessLog === undefined ? 0 : performance.now();
     try {
       await this.#write(errorResponse(status, true, this.#settings.serverHeader));
@@ -326,12 +365,14 @@ export class ReferenceConnection {
     if (body !== undefined) {
       if (body.error !== undefined) return false;
       if (!body.done) {
+        this.#linger = true;
         if (head.expectContinue && !continueSent) return false;
         try {
           if (!(await body.drain(DRAIN_LIMIT))) return false;
         } catch {
           return false;
         }
+        this.#linger = false;
       }
     }
     return true;
@@ -418,6 +459,14 @@ function fitChunks(chunks: Uint8Array[], limit: number): Uint8Array[] {
     left -= piece.length;
   }
   return out;
+}
+
+function isConnectionError(error: unknown): boolean {
+  return error instanceof Deno.errors.BadResource ||
+    error instanceof Deno.errors.ConnectionReset ||
+    error instanceof Deno.errors.BrokenPipe ||
+    error instanceof Deno.errors.Interrupted ||
+    error instanceof Deno.errors.NotConnected;
 }
 
 function reportError(error: unknown): void {

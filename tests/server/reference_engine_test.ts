@@ -497,3 +497,19 @@ Deno.test("reference engine bounds a graceful shutdown by gracefulTimeout", asyn
   });
   clearTimeout(timer);
 });
+
+Deno.test("reference engine's 413 reaches a client that is still sending its body", async () => {
+  await withServer(hello, { maxBodySize: 1000 }, async (port) => {
+    const wire = await Wire.open(port);
+    try {
+      const sending = wire.send(
+        "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 400000\r\n\r\n" + "x".repeat(400000),
+      ).catch(() => {});
+      const response = await wire.response();
+      assert.equal(response.status, 413);
+      await sending;
+    } finally {
+      wire.close();
+    }
+  });
+});
