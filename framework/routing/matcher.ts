@@ -22,6 +22,7 @@ const Test = {
   Regex: 3,
 } as const;
 type Test = typeof Test[keyof typeof Test];
+const SEGMENT: Test = Test.Segment;
 
 /** A dynamic transition out of a state. */
 interface Transition {
@@ -46,6 +47,16 @@ class State {
   /** Static children by segment hash (many children, no collision), or `null`. */
   hashed: globalThis.Map<number, State> | null = null;
   slashState: State | null = null;
+  /**
+   * Path compression: when this state only leads on through single static children
+   * (no rules, no dynamic transitions), `chainText` is the `/`-joined run of segments
+   * from this state's own text and `chainEnd` the state it reaches; else `chainEnd` is
+   * this state.
+   */
+  chainText: string;
+  chainEnd: State = this;
+  /** The state after the leading empty segment, when that is the only way on. */
+  entry: State | null = null;
   dynamic: Transition[] = [];
   rules: Rule[] = [];
   /** The first rule (in order) accepting each method, up to the first method-less rule. */
@@ -53,8 +64,13 @@ class State {
   /** The first rule without a method list. */
   anyRule: Rule | null = null;
 
+  /** The first character code of `text` (-1 when empty), checked before comparing. */
+  first: number;
+
   constructor(text: string) {
     this.text = text;
+    this.chainText = text;
+    this.first = text.length > 0 ? text.charCodeAt(0) : -1;
   }
 
   /** The first rule accepting `method`, or `null`. */
@@ -66,6 +82,14 @@ class State {
     }
     return this.anyRule;
   }
+}
+
+/** Whether `path` has two slashes in a row (a plain loop beats `includes` here). */
+function hasDoubleSlash(path: string): boolean {
+  for (let i = path.indexOf("/") + 1; i > 0 && i < path.length; i++) {
+    if (path.charCodeAt(i) === 47 && path.charCodeAt(i - 1) === 47) return true;
+  }
+  return false;
 }
 
 function hashSegment(text: string, start: number, end: number): number {
@@ -174,6 +198,23 @@ export class StateMachineMatcher {
 
   /** Orders dynamic transitions by weight and prepares the per-state lookup tables. */
   update(): void {
+    const isLink = (state: State): boolean =>
+      state.rules.length === 0 && state.dynamic.length === 0 &&
+      state.staticMap !== null && state.staticMap.size === 1 && state.slashState === null;
+    const compress = (child: State): void => {
+      child.chainText = child.text;
+      child.chainEnd = child;
+      if (child.text === "") return;
+      let end = child;
+      let text = child.text;
+      while (isLink(end)) {
+        const next = end.staticMap!.values().next().value as State;
+        text += "/" + next.text;
+        end = next;
+      }
+      child.chainText = text;
+      child.chainEnd = end;
+    };
     const visit = (state: State): void => {
       state.dynamic.sort((a, b) => compareWeights(a.part.weight, b.part.weight));
       const map = state.staticMap;
@@ -197,6 +238,7 @@ export class StateMachineMatcher {
           if (state.linear === null) state.hashed = hashed;
         }
         for (const child of children) visit(child);
+        for (const child of children) compress(child);
       }
       state.methodTable = null;
       state.anyRule = null;
@@ -209,6 +251,10 @@ export class StateMachineMatcher {
         for (const m of rule.methods) if (!table.has(m)) table.set(m, rule);
       }
       for (const t of state.dynamic) visit(t.state);
+      const only = map !== null && map.size === 1 ? map.get("") : undefined;
+      state.entry = only !== undefined && state.dynamic.length === 0 && state.rules.length === 0
+        ? only
+        : null;
     };
     visit(this.#root);
   }
@@ -272,7 +318,7 @@ export class StateMachineMatcher {
       this.redirectPath = path + "/";
       return REDIRECT;
     }
-    if (rv === null && this.mergeSlashes && path.includes("//")) {
+    if (rv === null && this.mergeSlashes && hasDoubleSlash(path)) {
       const merged = path.replace(/\/{2,}/g, "/");
       rv = this.#matchDomain(domain, merged);
       if (rv === SLASH_REQUIRED) {
@@ -291,7 +337,11 @@ export class StateMachineMatcher {
     const root = this.#root;
     const next = root.staticMap?.get(domain);
     if (next !== undefined) {
-      const rv = this.#walk(next, path, 0);
+      // Most paths start with "/": step over the empty first segment directly.
+      const entry = next.entry;
+      const rv = entry !== null && path.charCodeAt(0) === 47
+        ? this.#walk(entry, path, 1)
+        : this.#walk(next, path, 0);
       if (rv !== null) return rv;
     }
     const dynamic = root.dynamic;
@@ -362,10 +412,15 @@ export class StateMachineMatcher {
     const len = end - pos;
     const linear = state.linear;
     if (linear !== null) {
+      const first = len === 0 ? -1 : path.charCodeAt(pos);
       for (let i = 0; i < linear.length; i++) {
         const child = linear[i]!;
-        const text = child.text;
-        if (text.length === len && (len === 0 || path.startsWith(text, pos))) return child;
+        if (
+          child.first === first && child.text.length === len &&
+          (len <= 1 || path.startsWith(child.text, pos))
+        ) {
+          return child;
+        }
       }
       return null;
     }
@@ -381,51 +436,99 @@ export class StateMachineMatcher {
 
   /**
    * Walks from `state` with the path's segments starting at `pos` (`pos > path.length`:
-   * no segment left; `pos === path.length`: one empty segment left).
+   * no segment left; `pos === path.length`: one empty segment left). Steps without a
+   * choice (one way on) loop instead of recursing; choice points recurse and backtrack.
    */
   #walk(state: State, path: string, pos: number): Rule | typeof SLASH_REQUIRED | null {
     const len = path.length;
-    if (pos > len) {
-      if (state.rules.length > 0) {
-        const rule = this.#accept(state);
-        if (rule !== null) return rule;
+    for (;;) {
+      if (pos > len) {
+        if (state.rules.length > 0) {
+          const rule = this.#accept(state);
+          if (rule !== null) return rule;
+        }
+        const slash = state.slashState;
+        if (slash !== null) {
+          const rule = slash.pick(this.#method);
+          if (rule !== null) return rule.strictSlashes ? SLASH_REQUIRED : rule;
+        }
+        return null;
       }
-      const slash = state.slashState;
-      if (slash !== null) {
-        const rule = slash.pick(this.#method);
-        if (rule !== null) return rule.strictSlashes ? SLASH_REQUIRED : rule;
+      let end = pos;
+      while (end < len && path.charCodeAt(end) !== 47) end++;
+      let child = state.linear !== null || state.hashed !== null
+        ? this.#staticChild(state, path, pos, end)
+        : null;
+      let after = end + 1;
+      if (child !== null && child.chainEnd !== child) {
+        // A compressed run of static segments: compare it at once.
+        const text = child.chainText;
+        const stop = pos + text.length;
+        if ((stop === len || path.charCodeAt(stop) === 47) && path.startsWith(text, pos)) {
+          after = stop + 1;
+          child = child.chainEnd;
+        } else {
+          child = null;
+        }
+      }
+      const dynamic = state.dynamic;
+      const trailing = pos === len && state.rules.length > 0;
+      if (!trailing) {
+        if (dynamic.length === 0) {
+          if (child === null) return null;
+          state = child;
+          pos = after;
+          continue;
+        }
+        if (child === null && dynamic.length === 1) {
+          const t = dynamic[0]!;
+          if (t.test === SEGMENT) {
+            if (end === pos) return null;
+            this.values[this.valueCount++] = path.slice(pos, end);
+            pos = end + 1;
+          } else {
+            const final = t.part.final;
+            const found = this.#test(t, path, pos, final ? len : end);
+            if (found === 0) return null;
+            pos = final ? (found === 2 ? len : len + 1) : end + 1;
+          }
+          state = t.state;
+          continue;
+        }
+      }
+      if (child !== null) {
+        const rv = this.#walk(child, path, after);
+        if (rv !== null) return rv;
+      }
+      if (dynamic.length > 0) {
+        const mark = this.valueCount;
+        for (let i = 0; i < dynamic.length; i++) {
+          const t = dynamic[i]!;
+          let next: number;
+          if (t.test === SEGMENT) {
+            if (end === pos) continue;
+            this.values[this.valueCount++] = path.slice(pos, end);
+            next = end + 1;
+          } else {
+            const final = t.part.final;
+            const found = this.#test(t, path, pos, final ? len : end);
+            if (found === 0) continue;
+            next = final ? (found === 2 ? len : len + 1) : end + 1;
+          }
+          const rv = this.#walk(t.state, path, next);
+          if (rv !== null) return rv;
+          this.valueCount = mark;
+        }
+      }
+      if (trailing) {
+        for (const rule of state.rules) {
+          if (rule.strictSlashes) continue;
+          if (rule.methods === undefined || rule.methods.has(this.#method)) return rule;
+          this.#mismatch = true;
+          if (this.#methods !== null) { for (const m of rule.methods) this.#methods.add(m); }
+        }
       }
       return null;
     }
-    let end = path.indexOf("/", pos);
-    if (end === -1) end = len;
-    const child = this.#staticChild(state, path, pos, end);
-    if (child !== null) {
-      const rv = this.#walk(child, path, end + 1);
-      if (rv !== null) return rv;
-    }
-    const dynamic = state.dynamic;
-    if (dynamic.length > 0) {
-      const mark = this.valueCount;
-      for (let i = 0; i < dynamic.length; i++) {
-        const t = dynamic[i]!;
-        const final = t.part.final;
-        const found = this.#test(t, path, pos, final ? len : end);
-        if (found === 0) continue;
-        const next = final ? (found === 2 ? len : len + 1) : end + 1;
-        const rv = this.#walk(t.state, path, next);
-        if (rv !== null) return rv;
-        this.valueCount = mark;
-      }
-    }
-    if (pos === len && state.rules.length > 0) {
-      for (const rule of state.rules) {
-        if (rule.strictSlashes) continue;
-        if (rule.methods === undefined || rule.methods.has(this.#method)) return rule;
-        this.#mismatch = true;
-        if (this.#methods !== null) { for (const m of rule.methods) this.#methods.add(m); }
-      }
-    }
-    return null;
   }
 }
