@@ -361,6 +361,7 @@ export class ReferenceConnection {
       ok = false;
     }
     this.#log(head.method, head.target, head.protocol, response.statusCode, sent, started, environ);
+    if (body !== undefined && !body.done) this.#linger = true;
     if (!ok || !keepAlive) return false;
     if (body !== undefined) {
       if (body.error !== undefined) return false;

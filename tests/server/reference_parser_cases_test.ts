@@ -250,3 +250,78 @@ Deno.test("reference engine keeps serving others while a client sends garbage sl
     }
   });
 });
+
+Deno.test("reference engine survives mutated requests and keeps answering well-formed ones", async () => {
+  // A seeded generator, so a failure can be replayed.
+  let seed = 0x2545f491;
+  const random = (n: number) => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) % n;
+  };
+  const seeds = [
+    "GET /a?b=1 HTTP/1.1\r\nHost: a\r\nX-A: 1\r\n\r\n",
+    "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello",
+    "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5;x=1\r\nhello\r\n0\r\nT: 1\r\n\r\n",
+    "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET / HTTP/1.1\r\nHost: b\r\n\r\n",
+  ];
+  const special = ["\r", "\n", "\0", " ", ":", ";", "\t", "\xa0", "\x85", "\xff", "0", "f", ","];
+  const mutate = (input: string) => {
+    let out = input;
+    for (let k = 1 + random(3); k > 0; k--) {
+      const at = random(out.length + 1);
+      switch (random(5)) {
+        case 0:
+          out = out.slice(0, at) + special[random(special.length)] + out.slice(at);
+          break;
+        case 1:
+          out = out.slice(0, at) + out.slice(at + 1 + random(4));
+          break;
+        case 2:
+          out = out.slice(0, at) + out.slice(at, at + 8) + out.slice(at);
+          break;
+        case 3:
+          out = out.slice(0, at);
+          break;
+        default:
+          out = out.replace("\r\n", "\n");
+      }
+    }
+    return out;
+  };
+  const allowed = new Set([200, 400, 408, 413, 414, 431, 501, 505]);
+  await withServer(readingApp, { ...limits, headTimeout: 500 }, async (port) => {
+    for (let batch = 0; batch < 8; batch++) {
+      await Promise.all(Array.from({ length: 20 }, async () => {
+        const input = mutate(seeds[random(seeds.length)]!);
+        const wire = await Wire.open(port);
+        try {
+          try {
+            await wire.send(input);
+            await wire.conn.closeWrite();
+          } catch (error) {
+            // The server may have answered and closed before all of it was sent.
+            if (
+              !(error instanceof Deno.errors.ConnectionReset) &&
+              !(error instanceof Deno.errors.BrokenPipe) &&
+              !(error instanceof Deno.errors.NotConnected)
+            ) throw error;
+          }
+          // Whatever it answers, the server ends the exchange (it never hangs).
+          await wire.closedByServer();
+        } finally {
+          wire.close();
+        }
+        for (const match of wire.pending.matchAll(/HTTP\/1\.1 (\d{3}) /g)) {
+          assert.ok(allowed.has(Number(match[1])), `${match[1]} for ${JSON.stringify(input)}`);
+        }
+        if (wire.pending !== "") {
+          assert.match(wire.pending, /^HTTP\/1\.1 \d{3} /, JSON.stringify(input));
+        }
+      }));
+      const check = await request(port, "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+      assert.equal(check.status, 200);
+    }
+  });
+});
