@@ -7,7 +7,7 @@
  */
 
 import { BadHost } from "../http/exceptions.ts";
-import { type ConverterClass, DEFAULT_CONVERTERS } from "./converters.ts";
+import { BaseConverter, type ConverterClass, DEFAULT_CONVERTERS } from "./converters.ts";
 import { StateMachineMatcher } from "./matcher.ts";
 import { MapAdapter, type QueryArgs } from "./map_adapter.ts";
 import type { Rule } from "./rule.ts";
@@ -197,6 +197,9 @@ export class Map {
       for (let i = 0; i < rules.length; i++) {
         const rule = rules[i]!;
         rule.defaultProviders = rules.slice(0, i).filter((r) => r.providesDefaultsFor(rule));
+        rule.plainMatch = rule.defaults === undefined && !rule.alias &&
+          rule.redirectTo === undefined && rule.defaultProviders.length === 0 &&
+          rule.converterList.every((c) => c.toValue === BaseConverter.prototype.toValue);
       }
     }
     this.#remap = false;

@@ -237,6 +237,13 @@ export class MapAdapter {
     }
     const args: Record<string, unknown> = {};
     const count = matcher.valueCount;
+    if (rule.plainMatch) {
+      // The common case: the captured strings are the values, nothing else to do.
+      const names = rule.converterNames;
+      const values = matcher.values;
+      for (let i = 0; i < count; i++) args[names[i]!] = values[i];
+      return { code: 200, rule, endpoint: rule.endpoint, args };
+    }
     if (count > 0) {
       // Copied first: a converter may itself match on this map.
       const values = matcher.values.slice(0, count);

@@ -84,6 +84,17 @@ class State {
   }
 }
 
+/**
+ * Whether `path` holds `text` at `pos` (the caller checked that it fits). A plain loop:
+ * segments are short, and calling `startsWith` costs more than comparing them.
+ */
+function sameText(path: string, pos: number, text: string): boolean {
+  for (let i = text.length - 1; i >= 0; i--) {
+    if (path.charCodeAt(pos + i) !== text.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
 /** Whether `path` has two slashes in a row (a plain loop beats `includes` here). */
 function hasDoubleSlash(path: string): boolean {
   for (let i = path.indexOf("/") + 1; i > 0 && i < path.length; i++) {
@@ -415,11 +426,8 @@ export class StateMachineMatcher {
       const first = len === 0 ? -1 : path.charCodeAt(pos);
       for (let i = 0; i < linear.length; i++) {
         const child = linear[i]!;
-        if (
-          child.first === first && child.text.length === len &&
-          (len <= 1 || path.startsWith(child.text, pos))
-        ) {
-          return child;
+        if (child.first === first && child.text.length === len) {
+          if (len <= 1 || sameText(path, pos, child.text)) return child;
         }
       }
       return null;
@@ -428,7 +436,7 @@ export class StateMachineMatcher {
     if (hashed === null) return null;
     if (len === 0) return state.slashState;
     const child = hashed.get(hashSegment(path, pos, end));
-    if (child !== undefined && child.text.length === len && path.startsWith(child.text, pos)) {
+    if (child !== undefined && child.text.length === len && sameText(path, pos, child.text)) {
       return child;
     }
     return null;
@@ -464,7 +472,7 @@ export class StateMachineMatcher {
         // A compressed run of static segments: compare it at once.
         const text = child.chainText;
         const stop = pos + text.length;
-        if ((stop === len || path.charCodeAt(stop) === 47) && path.startsWith(text, pos)) {
+        if ((stop === len || path.charCodeAt(stop) === 47) && sameText(path, pos, text)) {
           after = stop + 1;
           child = child.chainEnd;
         } else {

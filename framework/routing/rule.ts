@@ -168,6 +168,11 @@ export class Rule<R extends string = string> {
   #stepNames = new Set<string>();
   /** Rules of the same endpoint that may make this one's URL non-canonical. */
   defaultProviders: Rule[] = [];
+  /**
+   * Set by `Map.update`: a match of this rule needs no more than its captured strings
+   * (identity converters, no defaults, no alias, no redirect, no canonical other rule).
+   */
+  plainMatch: boolean = false;
 
   /**
    * @param string The rule string; must start with `/`.
@@ -275,6 +280,7 @@ export class Rule<R extends string = string> {
       tokens = merged;
     }
     this.#compileTokens(tokens, this.rule, this.#pathSteps);
+    this.converterNames = internNames(this.converterNames);
     this.#traceKey = JSON.stringify([this.#domainSteps, this.#pathSteps]);
     this.#stepNames = new Set(this.converterNames);
     this.#foldDefaults(this.#domainSteps);
@@ -522,6 +528,17 @@ export class Rule<R extends string = string> {
   toString(): string {
     return this.rule;
   }
+}
+
+const namesByKey = new globalThis.Map<string, string[]>();
+
+/** One shared array per distinct list of variable names (keeps big maps cache-friendly). */
+function internNames(names: string[]): string[] {
+  const key = names.join("\u0000");
+  const known = namesByKey.get(key);
+  if (known !== undefined) return known;
+  namesByKey.set(key, names);
+  return names;
 }
 
 /** Orders query items by `sortKey` (or by key then value), stable like Python's `sorted`. */
