@@ -60,6 +60,41 @@ export function latin1Decode(bytes: Uint8Array, start: number, end: number): str
   return out;
 }
 
+const MEMO_SLOTS = 256;
+const MEMO_MAX = 64;
+const memoBytes: (Uint8Array | undefined)[] = new Array(MEMO_SLOTS).fill(undefined);
+const memoTexts: string[] = new Array(MEMO_SLOTS).fill("");
+
+/**
+ * {@linkcode latin1Decode} for strings that repeat from request to request (a `Host`
+ * value, a path): short ones are remembered in a small table keyed by a hash of their
+ * bytes, so a repeat costs a comparison instead of a new string.
+ *
+ * @example
+ * ```ts
+ * import { latin1DecodeMemo } from "./http1_bytes.ts";
+ * const bytes = new TextEncoder().encode("example.com");
+ * latin1DecodeMemo(bytes, 0, bytes.length) === latin1DecodeMemo(bytes, 0, bytes.length); // true
+ * ```
+ */
+export function latin1DecodeMemo(bytes: Uint8Array, start: number, end: number): string {
+  const length = end - start;
+  if (length > MEMO_MAX || length <= 0) return latin1Decode(bytes, start, end);
+  let hash = length;
+  for (let i = start; i < end; i++) hash = (hash * 31 + bytes[i]!) | 0;
+  const slot = (hash ^ (hash >>> 8)) & (MEMO_SLOTS - 1);
+  const known = memoBytes[slot];
+  if (known !== undefined && known.length === length) {
+    let i = 0;
+    while (i < length && known[i] === bytes[start + i]) i++;
+    if (i === length) return memoTexts[slot]!;
+  }
+  const text = latin1Decode(bytes, start, end);
+  memoBytes[slot] = bytes.slice(start, end);
+  memoTexts[slot] = text;
+  return text;
+}
+
 /**
  * Writes the latin-1 string `text` into `target` at `offset` and returns the offset after
  * it. Every character must be below U+0100 (validated headers are).

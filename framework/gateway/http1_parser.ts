@@ -10,9 +10,19 @@
  * @module
  */
 
-import { CR, FIELD_VALUE, HTAB, latin1Decode, LF, SP, TARGET_CHAR, TCHAR } from "./http1_bytes.ts";
+import {
+  CR,
+  FIELD_VALUE,
+  HTAB,
+  latin1Decode,
+  latin1DecodeMemo,
+  LF,
+  SP,
+  TARGET_CHAR,
+  TCHAR,
+} from "./http1_bytes.ts";
 import { Http1Error } from "./http1_error.ts";
-import { splitTarget } from "./http1_target.ts";
+import { type RequestTarget, splitTarget } from "./http1_target.ts";
 
 /** Size limits of a request head. */
 export interface Http1Limits {
@@ -284,6 +294,20 @@ export function checkTransferEncoding(value: string): void {
   if (codings.length > 1) throw new Http1Error(501, "Unsupported transfer coding");
 }
 
+const targetMemo = new Map<string, RequestTarget>();
+
+/** {@linkcode splitTarget}, remembered for recent targets (results are never mutated). */
+function splitTargetMemo(target: string, method: string): RequestTarget {
+  if (target.length > 256 || method === "OPTIONS") return splitTarget(target, method);
+  let parts = targetMemo.get(target);
+  if (parts === undefined) {
+    parts = splitTarget(target, method);
+    if (targetMemo.size >= 256) targetMemo.clear();
+    targetMemo.set(target, parts);
+  }
+  return parts;
+}
+
 function hasToken(list: string, token: string): boolean {
   const lower = list.toLowerCase();
   if (lower === token) return true;
@@ -353,7 +377,7 @@ export function parseRequestHead(
   if (p === targetStart || buf[p] !== SP) throw new Http1Error(400, "Malformed request target");
   const target = p - targetStart === 1 && buf[targetStart] === 0x2f
     ? "/"
-    : latin1Decode(buf, targetStart, p);
+    : latin1DecodeMemo(buf, targetStart, p);
   p++;
   if (
     buf[p] !== 0x48 || buf[p + 1] !== 0x54 || buf[p + 2] !== 0x54 || buf[p + 3] !== 0x50 ||
@@ -410,7 +434,7 @@ export function parseRequestHead(
     if (known !== undefined && sameName(buf, nameStart, nameEnd, known.lower)) key = known.key;
     else key = environKey(latin1Decode(buf, nameStart, nameEnd));
     if (key === null) continue;
-    const value = latin1Decode(buf, valueStart, valueEnd);
+    const value = latin1DecodeMemo(buf, valueStart, valueEnd);
     const previous = environ[key] as string | undefined;
     switch (key) {
       case "HTTP_HOST":
@@ -455,7 +479,7 @@ export function parseRequestHead(
   }
   if (!http10 && !hasHost) throw new Http1Error(400, "Missing Host header");
 
-  const parts = splitTarget(target, method);
+  const parts = splitTargetMemo(target, method);
   if (parts.authority !== undefined) environ.HTTP_HOST = parts.authority;
   environ.REQUEST_METHOD = method;
   environ.SCRIPT_NAME = "";
