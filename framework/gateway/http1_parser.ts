@@ -196,6 +196,7 @@ const KNOWN_NAMES = [
 interface KnownName {
   lower: Uint8Array;
   key: string;
+  memo: boolean;
 }
 
 /** The hash {@linkcode parseRequestHead} computes over a name's bytes, letters folded. */
@@ -210,6 +211,7 @@ for (const name of KNOWN_NAMES) {
   KNOWN.set(nameHash(name), {
     lower: new TextEncoder().encode(name),
     key: environKey(name)!,
+    memo: name !== "cookie" && name !== "authorization",
   });
 }
 
@@ -429,12 +431,18 @@ export function parseRequestHead(
     while (valueEnd > valueStart && (buf[valueEnd - 1] === SP || buf[valueEnd - 1] === HTAB)) {
       valueEnd--;
     }
-    const known = KNOWN.get(hash);
+    let known = KNOWN.get(hash);
     let key: string | null;
     if (known !== undefined && sameName(buf, nameStart, nameEnd, known.lower)) key = known.key;
-    else key = environKey(latin1Decode(buf, nameStart, nameEnd));
+    else {
+      known = undefined;
+      key = environKey(latin1Decode(buf, nameStart, nameEnd));
+    }
     if (key === null) continue;
-    const value = latin1DecodeMemo(buf, valueStart, valueEnd);
+    // Repeating values of common headers are memoized; secrets are not kept around.
+    const value = known !== undefined && known.memo
+      ? latin1DecodeMemo(buf, valueStart, valueEnd)
+      : latin1Decode(buf, valueStart, valueEnd);
     const previous = environ[key] as string | undefined;
     switch (key) {
       case "HTTP_HOST":
