@@ -53,6 +53,8 @@ const LINGER_BYTES = 1024 * 1024;
 /** Most body bytes read and thrown away to keep a connection open after a response. */
 const DRAIN_LIMIT = 256 * 1024;
 const EMPTY = new Uint8Array(0);
+// Shared by every environ; frozen, as PEP 3333's tuple is immutable.
+const WSGI_VERSION = Object.freeze([1, 0]) as unknown as [1, 0];
 // Bodiless requests share one ended input: reading it changes nothing.
 const EMPTY_INPUT = bytesInput(EMPTY);
 const CONTINUE = new TextEncoder().encode("HTTP/1.1 100 Continue\r\n\r\n");
@@ -259,7 +261,7 @@ export class ReferenceConnection {
       SERVER_PROTOCOL: "",
       REMOTE_ADDR: this.#remoteAddr,
       REMOTE_PORT: this.#remotePort,
-      "wsgi.version": [1, 0],
+      "wsgi.version": WSGI_VERSION,
       "wsgi.url_scheme": "http",
       "wsgi.input": undefined as unknown,
       "wsgi.errors": stderrErrors,
