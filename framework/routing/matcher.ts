@@ -35,7 +35,7 @@ interface Transition {
 }
 
 /** Static fan-out above which children are found by hash instead of a linear scan. */
-const LINEAR_LIMIT = 8;
+const LINEAR_LIMIT = 16;
 
 /** A state of the machine: the rules ending here and the transitions out. */
 class State {
@@ -44,6 +44,8 @@ class State {
   staticMap: globalThis.Map<string, State> | null = null;
   /** Static children for a linear scan (few children), or `null`. */
   linear: State[] | null = null;
+  /** `linear`'s keys packed as `length << 16 | first char`, scanned before any child. */
+  linearKeys: Int32Array | null = null;
   /** Static children by segment hash (many children, no collision), or `null`. */
   hashed: globalThis.Map<number, State> | null = null;
   slashState: State | null = null;
@@ -84,12 +86,22 @@ class State {
   }
 }
 
+/** A segment's length and first character in one integer, for a quick first test. */
+function packKey(text: string, start: number, end: number): number {
+  return end === start ? 0 : ((end - start) << 16) | text.charCodeAt(start);
+}
+
 /**
  * Whether `path` holds `text` at `pos` (the caller checked that it fits). A plain loop:
  * segments are short, and calling `startsWith` costs more than comparing them.
  */
 function sameText(path: string, pos: number, text: string): boolean {
-  for (let i = text.length - 1; i >= 0; i--) {
+  return sameTextFrom(path, pos, text, 0);
+}
+
+/** Like `sameText`, skipping the first `from` characters (already compared). */
+function sameTextFrom(path: string, pos: number, text: string, from: number): boolean {
+  for (let i = text.length - 1; i >= from; i--) {
     if (path.charCodeAt(pos + i) !== text.charCodeAt(i)) return false;
   }
   return true;
@@ -153,6 +165,12 @@ export class StateMachineMatcher {
   #method = "";
   /** Whether a rule matched the path but not the method during the last walk. */
   #mismatch = false;
+  /**
+   * Whether the last walk looked at a part of the path where merging `//` could change
+   * the outcome (an empty inner segment, a converter spanning segments, a compressed
+   * static run that failed). If not, a retry with merged slashes would fail the same way.
+   */
+  #mergeHint = false;
   /** When collecting, the methods of rules that matched the path but not the method. */
   #methods: Set<string> | null = null;
 
@@ -231,17 +249,23 @@ export class StateMachineMatcher {
       const map = state.staticMap;
       state.slashState = map?.get("") ?? null;
       state.linear = null;
+      state.linearKeys = null;
       state.hashed = null;
       if (map !== null) {
         const children = [...map.values()];
         if (children.length <= LINEAR_LIMIT) {
           state.linear = children;
+          state.linearKeys = Int32Array.from(children, (c) => packKey(c.text, 0, c.text.length));
         } else {
           const hashed = new globalThis.Map<number, State>();
           for (const child of children) {
             const h = hashSegment(child.text, 0, child.text.length);
             if (hashed.has(h)) {
               state.linear = children;
+              state.linearKeys = Int32Array.from(
+                children,
+                (c) => packKey(c.text, 0, c.text.length),
+              );
               break;
             }
             hashed.set(h, child);
@@ -324,12 +348,13 @@ export class StateMachineMatcher {
   }
 
   #run(domain: string, path: string): Rule | typeof REDIRECT | null {
+    this.#mergeHint = false;
     let rv = this.#matchDomain(domain, path);
     if (rv === SLASH_REQUIRED) {
       this.redirectPath = path + "/";
       return REDIRECT;
     }
-    if (rv === null && this.mergeSlashes && hasDoubleSlash(path)) {
+    if (rv === null && this.mergeSlashes && this.#mergeHint && hasDoubleSlash(path)) {
       const merged = path.replace(/\/{2,}/g, "/");
       rv = this.#matchDomain(domain, merged);
       if (rv === SLASH_REQUIRED) {
@@ -421,14 +446,13 @@ export class StateMachineMatcher {
   /** The static child of `state` for `path[pos, end)`. */
   #staticChild(state: State, path: string, pos: number, end: number): State | null {
     const len = end - pos;
-    const linear = state.linear;
-    if (linear !== null) {
-      const first = len === 0 ? -1 : path.charCodeAt(pos);
-      for (let i = 0; i < linear.length; i++) {
-        const child = linear[i]!;
-        if (child.first === first && child.text.length === len) {
-          if (len <= 1 || sameText(path, pos, child.text)) return child;
-        }
+    const keys = state.linearKeys;
+    if (keys !== null) {
+      const want = packKey(path, pos, end);
+      for (let i = 0; i < keys.length; i++) {
+        if (keys[i] !== want) continue;
+        const child = state.linear![i]!;
+        if (len <= 1 || sameText(path, pos, child.text)) return child;
       }
       return null;
     }
@@ -464,6 +488,7 @@ export class StateMachineMatcher {
       }
       let end = pos;
       while (end < len && path.charCodeAt(end) !== 47) end++;
+      if (end === pos && pos > 0 && pos < len) this.#mergeHint = true;
       let child = state.linear !== null || state.hashed !== null
         ? this.#staticChild(state, path, pos, end)
         : null;
@@ -472,11 +497,15 @@ export class StateMachineMatcher {
         // A compressed run of static segments: compare it at once.
         const text = child.chainText;
         const stop = pos + text.length;
-        if ((stop === len || path.charCodeAt(stop) === 47) && sameText(path, pos, text)) {
+        if (
+          (stop === len || path.charCodeAt(stop) === 47) &&
+          sameTextFrom(path, pos, text, child.text.length)
+        ) {
           after = stop + 1;
           child = child.chainEnd;
         } else {
           child = null;
+          this.#mergeHint = true;
         }
       }
       const dynamic = state.dynamic;
@@ -496,6 +525,7 @@ export class StateMachineMatcher {
             pos = end + 1;
           } else {
             const final = t.part.final;
+            if (final) this.#mergeHint = true;
             const found = this.#test(t, path, pos, final ? len : end);
             if (found === 0) return null;
             pos = final ? (found === 2 ? len : len + 1) : end + 1;
@@ -519,6 +549,7 @@ export class StateMachineMatcher {
             next = end + 1;
           } else {
             const final = t.part.final;
+            if (final) this.#mergeHint = true;
             const found = this.#test(t, path, pos, final ? len : end);
             if (found === 0) continue;
             next = final ? (found === 2 ? len : len + 1) : end + 1;

@@ -2716,6 +2716,237 @@ export const SCENARIOS: any[] = [
   "matchQuery": []
  },
  {
+  "name": "where the double slash is",
+  "rules": [
+   [
+    "/a/b/c",
+    {
+     "endpoint": "abc"
+    }
+   ],
+   [
+    "/d/<x>/e",
+    {
+     "endpoint": "dxe"
+    }
+   ],
+   [
+    "/f/<path:p>",
+    {
+     "endpoint": "f"
+    }
+   ],
+   [
+    "/g/<int:n>",
+    {
+     "endpoint": "g"
+    }
+   ],
+   [
+    "/h/",
+    {
+     "endpoint": "h"
+    }
+   ],
+   [
+    "/i/<path:p>/j",
+    {
+     "endpoint": "ij"
+    }
+   ],
+   [
+    "/k/<x>",
+    {
+     "endpoint": "k",
+     "methods": [
+      "POST"
+     ]
+    }
+   ]
+  ],
+  "bind": [
+   "example.com",
+   {}
+  ],
+  "match": [
+   [
+    "/a//b/c",
+    "GET"
+   ],
+   [
+    "/a/b//c",
+    "GET"
+   ],
+   [
+    "/a/b/c//",
+    "GET"
+   ],
+   [
+    "/a/b//",
+    "GET"
+   ],
+   [
+    "/d//x/e",
+    "GET"
+   ],
+   [
+    "/d/x//e",
+    "GET"
+   ],
+   [
+    "/f//x",
+    "GET"
+   ],
+   [
+    "/f/x//y",
+    "GET"
+   ],
+   [
+    "/g//1",
+    "GET"
+   ],
+   [
+    "/h//",
+    "GET"
+   ],
+   [
+    "//h/",
+    "GET"
+   ],
+   [
+    "/zz//a/b/c",
+    "GET"
+   ],
+   [
+    "/a/b/c//x",
+    "GET"
+   ],
+   [
+    "/i/x//y/j",
+    "GET"
+   ],
+   [
+    "/i//j",
+    "GET"
+   ],
+   [
+    "/k//x",
+    "GET"
+   ],
+   [
+    "/k//x",
+    "POST"
+   ],
+   [
+    "/a/b/c/",
+    "GET"
+   ],
+   [
+    "/a///b///c",
+    "GET"
+   ]
+  ],
+  "build": [
+   [
+    "f",
+    {
+     "p": "a//b"
+    },
+    {}
+   ]
+  ],
+  "matchResults": [
+   [
+    "308",
+    "http://example.com/a/b/c"
+   ],
+   [
+    "308",
+    "http://example.com/a/b/c"
+   ],
+   [
+    "404"
+   ],
+   [
+    "404"
+   ],
+   [
+    "308",
+    "http://example.com/d/x/e"
+   ],
+   [
+    "308",
+    "http://example.com/d/x/e"
+   ],
+   [
+    "308",
+    "http://example.com/f/x"
+   ],
+   [
+    "ok",
+    "f",
+    {
+     "p": "x//y"
+    }
+   ],
+   [
+    "308",
+    "http://example.com/g/1"
+   ],
+   [
+    "308",
+    "http://example.com/h/"
+   ],
+   [
+    "ok",
+    "h",
+    {}
+   ],
+   [
+    "404"
+   ],
+   [
+    "404"
+   ],
+   [
+    "ok",
+    "ij",
+    {
+     "p": "x//y"
+    }
+   ],
+   [
+    "404"
+   ],
+   [
+    "405",
+    [
+     "POST"
+    ]
+   ],
+   [
+    "308",
+    "http://example.com/k/x"
+   ],
+   [
+    "404"
+   ],
+   [
+    "308",
+    "http://example.com/a/b/c"
+   ]
+  ],
+  "matchQueryResults": [],
+  "buildResults": [
+   [
+    "ok",
+    "/f/a//b"
+   ]
+  ],
+  "binds": [],
+  "matchQuery": []
+ },
+ {
   "name": "subdomains",
   "map": {
    "defaultSubdomain": "www"

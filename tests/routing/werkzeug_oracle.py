@@ -229,6 +229,27 @@ SCENARIOS = [
         "build": [["ab", {}, {}], ["ab", {}, {"forceExternal": True}], ["cd", {"x": "q"}, {}]],
     },
     {
+        "name": "where the double slash is",
+        "rules": [
+            ["/a/b/c", {"endpoint": "abc"}],
+            ["/d/<x>/e", {"endpoint": "dxe"}],
+            ["/f/<path:p>", {"endpoint": "f"}],
+            ["/g/<int:n>", {"endpoint": "g"}],
+            ["/h/", {"endpoint": "h"}],
+            ["/i/<path:p>/j", {"endpoint": "ij"}],
+            ["/k/<x>", {"endpoint": "k", "methods": ["POST"]}],
+        ],
+        "bind": ["example.com", {}],
+        "match": [
+            ["/a//b/c", "GET"], ["/a/b//c", "GET"], ["/a/b/c//", "GET"], ["/a/b//", "GET"],
+            ["/d//x/e", "GET"], ["/d/x//e", "GET"], ["/f//x", "GET"], ["/f/x//y", "GET"],
+            ["/g//1", "GET"], ["/h//", "GET"], ["//h/", "GET"], ["/zz//a/b/c", "GET"],
+            ["/a/b/c//x", "GET"], ["/i/x//y/j", "GET"], ["/i//j", "GET"], ["/k//x", "GET"],
+            ["/k//x", "POST"], ["/a/b/c/", "GET"], ["/a///b///c", "GET"],
+        ],
+        "build": [["f", {"p": "a//b"}, {}]],
+    },
+    {
         "name": "subdomains",
         "map": {"defaultSubdomain": "www"},
         "rules": [
