@@ -26,9 +26,77 @@ function latin1ToUtf8(text: string): string {
   return decoder.decode(bytes);
 }
 
-// Werkzeug's cookie pattern; `\s` is ASCII-only there and `.` stops at "\n".
-const COOKIE_RE =
-  /([^=;]*)(?:[ \t\n\r\f\v]*=[ \t\n\r\f\v]*("(?:[^\\"]|\\[^\n])*"|[^\n]*?))?[ \t\n\r\f\v]*;[ \t\n\r\f\v]*/g;
+/** Python's ASCII `\s`. */
+function isSpace(code: number): boolean {
+  return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+}
+
+function skipSpaces(text: string, i: number): number {
+  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+  return i;
+}
+
+/** Index of the `"` closing the quoted string opened at `open`, or -1 (`\` escapes one char). */
+function closingQuote(text: string, open: number): number {
+  for (let i = open + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) return i;
+    if (c === 0x5c) {
+      if (i + 1 >= text.length || text.charCodeAt(i + 1) === 0x0a) return -1;
+      i++;
+    }
+  }
+  return -1;
+}
+
+/**
+ * The `[name, rawValue]` pairs Werkzeug's cookie regex finds (`re.findall`) in `cookie`,
+ * computed in one linear pass (the regex backtracks quadratically on some inputs).
+ */
+function splitCookiePairs(cookie: string): [string, string][] {
+  const out: [string, string][] = [];
+  const length = cookie.length;
+  let s = 0;
+  while (s < length) {
+    let e = s;
+    while (e < length && cookie[e] !== "=" && cookie[e] !== ";") e++;
+    if (e >= length) break;
+    if (cookie[e] === ";") {
+      out.push([cookie.slice(s, e), ""]);
+      s = skipSpaces(cookie, e + 1);
+      continue;
+    }
+    const w = skipSpaces(cookie, e + 1);
+    let next = -1;
+    if (cookie[w] === '"') {
+      const q = closingQuote(cookie, w);
+      if (q !== -1) {
+        const t = skipSpaces(cookie, q + 1);
+        if (cookie[t] === ";") {
+          out.push([cookie.slice(s, e), cookie.slice(w, q + 1)]);
+          next = skipSpaces(cookie, t + 1);
+        }
+      }
+    }
+    if (next === -1) {
+      // An unquoted value runs to the next ";" but may not cross a newline.
+      const c = cookie.indexOf(";", w);
+      if (c !== -1) {
+        let r = c;
+        while (r > w && isSpace(cookie.charCodeAt(r - 1))) r--;
+        const nl = cookie.indexOf("\n", w);
+        if (nl === -1 || nl >= r) {
+          out.push([cookie.slice(s, e), cookie.slice(w, r)]);
+          next = skipSpaces(cookie, c + 1);
+        }
+      }
+    }
+    // No match can start anywhere up to the "=": resume after it, as re.findall would.
+    s = next === -1 ? e + 1 : next;
+  }
+  return out;
+}
+
 const UNSLASH_RE = /\\([0-3][0-7]{2}|[^\n])/g;
 
 /** Undoes `"…"` quoting: `\"`, `\\` and `\ooo` octal byte escapes, then UTF-8. */
@@ -74,11 +142,9 @@ export function parseCookie(header: string | Environ | null | undefined): MultiD
     : header;
   const out = new MultiDict<string>();
   if (!raw) return out;
-  const cookie = latin1ToUtf8(raw) + ";";
-  COOKIE_RE.lastIndex = 0;
-  for (const match of cookie.matchAll(COOKIE_RE)) {
-    const name = match[1]!.trim();
-    let value = (match[2] ?? "").trim();
+  for (const [rawName, rawValue] of splitCookiePairs(latin1ToUtf8(raw) + ";")) {
+    const name = rawName.trim();
+    let value = rawValue.trim();
     if (name === "") continue;
     if (value.length >= 2 && value[0] === '"' && value[value.length - 1] === '"') {
       value = unquoteCookieValue(value.slice(1, -1));

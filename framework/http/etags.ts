@@ -139,11 +139,15 @@ export function unquoteEtag(
   return [tag, weak];
 }
 
-const ETAG_RE = /([Ww]\/)?(?:"([^\n]*?)"|([^\n]*?))(?:[ \t\n\r\f\v]*,[ \t\n\r\f\v]*|$)/y;
+function skipSpaces(text: string, i: number): number {
+  while (i < text.length && " \t\n\r\f\v".includes(text[i]!)) i++;
+  return i;
+}
 
 /**
  * Parses an `If-Match` / `If-None-Match` value (Werkzeug's `parse_etags`). Unquoted
- * tags are accepted; `*` gives a wildcard set.
+ * tags are accepted; `*` gives a wildcard set. (One linear pass with the same results as
+ * Werkzeug's regex loop, which backtracks quadratically on long runs of spaces.)
  *
  * @param value The header value.
  * @returns The tags (empty when the header is missing).
@@ -152,17 +156,46 @@ export function parseEtags(value: string | null | undefined): ETags {
   if (!value) return new ETags();
   const strong: string[] = [];
   const weak: string[] = [];
+  const length = value.length;
   let pos = 0;
-  while (pos < value.length) {
-    ETAG_RE.lastIndex = pos;
-    const match = ETAG_RE.exec(value);
-    if (match === null || ETAG_RE.lastIndex === pos) break;
-    const [, isWeak, quoted] = match;
-    let raw: string | undefined = match[3];
-    if (raw === "*") return new ETags(null, null, true);
-    if (quoted) raw = quoted;
-    if (raw !== undefined) (isWeak ? weak : strong).push(raw);
-    pos = ETAG_RE.lastIndex;
+  while (pos < length) {
+    let p = pos;
+    const isWeak = (value[p] === "W" || value[p] === "w") && value[p + 1] === "/";
+    if (isWeak) p += 2;
+    let tag: string | undefined;
+    let quoted = false;
+    let end = -1;
+    if (value[p] === '"') {
+      // The first closing quote followed by a comma (or the end) ends a quoted tag.
+      for (let q = value.indexOf('"', p + 1); q !== -1; q = value.indexOf('"', q + 1)) {
+        if (q + 1 === length) end = length;
+        else {
+          const t = skipSpaces(value, q + 1);
+          if (value[t] === ",") end = skipSpaces(value, t + 1);
+        }
+        if (end !== -1) {
+          tag = value.slice(p + 1, q);
+          quoted = true;
+          break;
+        }
+      }
+    }
+    if (end === -1) {
+      const comma = value.indexOf(",", p);
+      if (comma === -1) {
+        tag = value.slice(p);
+        end = length;
+      } else {
+        let r = comma;
+        while (r > p && " \t\n\r\f\v".includes(value[r - 1]!)) r--;
+        tag = value.slice(p, r);
+        end = skipSpaces(value, comma + 1);
+      }
+      if (tag === "*") return new ETags(null, null, true);
+    }
+    // Werkzeug stores None for an empty quoted tag ""; it can match nothing, so skip it.
+    if (!(quoted && tag === "")) (isWeak ? weak : strong).push(tag!);
+    pos = end;
   }
   return new ETags(strong, weak);
 }

@@ -153,3 +153,21 @@ Deno.test("dumpCookie rejects invalid names, SameSite values and numeric expires
   assert.throws(() => dumpCookie("a", "b", { maxAge: NaN }), TypeError);
   assert.throws(() => dumpCookie("a", "b", { domain: "evil.com; Secure" }), TypeError);
 });
+
+Deno.test("parseCookie stays linear on long runs of spaces (no regex backtracking blow-up)", () => {
+  const header = "a=b" + " ".repeat(100_000) + "c; d=e";
+  const started = performance.now();
+  const cookies = parseCookie(header);
+  assert.ok(performance.now() - started < 1000);
+  assert.equal(cookies.get("a"), "b" + " ".repeat(100_000) + "c");
+  assert.equal(cookies.get("d"), "e");
+});
+
+Deno.test("parseCookie resumes after a value that cannot end on its line, as re.findall", () => {
+  // python: parse_cookie('a=1\nb=2;c=3') and parse_cookie('x=\n; y=2')
+  assert.deepEqual(
+    [...parseCookie("a=1\nb=2;c=3")],
+    PARSE_CASES.find(([h]) => h === "a=1\nb=2;c=3")![1],
+  );
+  assert.deepEqual([...parseCookie("x=\n; y=2")], [["x", ""], ["y", "2"]]);
+});

@@ -89,3 +89,19 @@ Deno.test("generateEtag is the SHA-1 hex digest, as Werkzeug's generate_etag", (
   assert.equal(generateEtag("hello"), "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d");
   assert.equal(generateEtag(new Uint8Array()), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
 });
+
+Deno.test("parseEtags stays linear on long runs of spaces", () => {
+  const header = "a" + " ".repeat(100_000) + 'b, "c"';
+  const started = performance.now();
+  const tags = parseEtags(header);
+  assert.ok(performance.now() - started < 1000);
+  assert.equal(tags.contains("c"), true);
+  assert.equal(tags.size, 2);
+});
+
+Deno.test("parseEtags keeps an empty weak tag at the end, as Werkzeug", () => {
+  // python: parse_etags(",W/") -> strong {""}, weak {""}
+  const tags = parseEtags(",W/");
+  assert.equal(tags.isStrong(""), true);
+  assert.equal(tags.isWeak(""), true);
+});
