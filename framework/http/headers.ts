@@ -179,7 +179,7 @@ export class Headers implements Iterable<[string, string]> {
     let write = 0;
     for (let read = 0; read < list.length; read++) {
       const pair = list[read]!;
-      if (pair[0].toLowerCase() === lower) {
+      if (pair[0].length === lower.length && pair[0].toLowerCase() === lower) {
         if (found) continue;
         found = true;
         list[write++] = [name, text];
@@ -201,7 +201,9 @@ export class Headers implements Iterable<[string, string]> {
   remove(name: string): boolean {
     const lower = name.toLowerCase();
     const before = this.list.length;
-    this.list = this.list.filter(([key]) => key.toLowerCase() !== lower);
+    this.list = this.list.filter(([key]) =>
+      key.length !== lower.length || key.toLowerCase() !== lower
+    );
     return this.list.length !== before;
   }
 
