@@ -25,7 +25,11 @@ import { PATH_SAFE, pyFloatRepr, pyRepr, pyStr, quote } from "./url_quote.ts";
  * ```
  */
 export class ValidationError extends Error {
-  /** @param message Optional detail (never shown to clients). */
+  /**
+   * Creates the error.
+   *
+   * @param message Optional detail (never shown to clients).
+   */
   constructor(message?: string) {
     super(message ?? "The URL value is not valid for this converter");
     this.name = "ValidationError";
@@ -127,6 +131,8 @@ export class BaseConverter {
   map: unknown;
 
   /**
+   * Creates the converter for a map.
+   *
    * @param map The `Map` the rule is bound to.
    * @param _args The rule-string arguments (positional, then a keyword object).
    */
@@ -173,9 +179,12 @@ export function isPartIsolating(converter: BaseConverter): boolean {
  */
 export class UnicodeConverter extends BaseConverter {
   // The regex is chosen per instance; like Werkzeug, isolation is decided by the class.
+  /** Always segment-isolated, whatever the length limits. */
   override partIsolating: boolean | undefined = true;
 
   /**
+   * Creates the converter from the rule's arguments.
+   *
    * @param map The map.
    * @param args `minlength` (default 1), `maxlength`, `length`, positionally or as options.
    */
@@ -211,9 +220,12 @@ function escapeRegex(text: string): string {
 export class AnyConverter extends BaseConverter {
   /** The accepted values. */
   items: Set<string>;
+  /** Always segment-isolated. */
   override partIsolating: boolean | undefined = true;
 
   /**
+   * Creates the converter from the accepted values.
+   *
    * @param map The map.
    * @param items The accepted values.
    */
@@ -230,6 +242,7 @@ export class AnyConverter extends BaseConverter {
     this.regex = `(?:${texts.map(escapeRegex).join("|")})`;
   }
 
+  /** The value itself, if it is one of the accepted values. */
   override toUrl(value: unknown): string {
     const text = pyStr(value);
     if (this.items.has(text)) return text;
@@ -240,8 +253,11 @@ export class AnyConverter extends BaseConverter {
 
 /** `path`: like `default` but also accepts slashes; weighs more, so it is tried last. */
 export class PathConverter extends BaseConverter {
+  /** Anything not starting with a slash, slashes included. */
   override regex = "[^/].*?";
+  /** Tried after every other converter at the same place. */
   override weight = 200;
+  /** Spans segments. */
   override partIsolating: boolean | undefined = false;
 }
 
@@ -253,7 +269,9 @@ function parseIntText(text: string): number {
 
 /** The shared base of `int` and `float`: `fixedDigits`, `min`, `max`, `signed`. */
 export class NumberConverter extends BaseConverter {
+  /** Tried before strings. */
   override weight = 50;
+  /** Segment-isolated. */
   override partIsolating: boolean | undefined = true;
   /** The required number of digits (0: any); built values are zero-padded to it. */
   fixedDigits: number = 0;
@@ -282,6 +300,7 @@ export class NumberConverter extends BaseConverter {
     return pyStr(n);
   }
 
+  /** Checks `fixedDigits`, `min` and `max`; throws `ValidationError` when they do not hold. */
   override toValue(value: string): unknown {
     if (this.fixedDigits && value.length !== this.fixedDigits) throw new ValidationError();
     let n: number;
@@ -296,6 +315,7 @@ export class NumberConverter extends BaseConverter {
     return n;
   }
 
+  /** The number as digits, zero-padded to `fixedDigits`. */
   override toUrl(value: unknown): string {
     let text = this.formatNumber(this.numConvert(value));
     if (this.fixedDigits) text = zfill(text, this.fixedDigits);
@@ -321,9 +341,12 @@ function optionalNumber(value: unknown, name: string): number | null {
  * `<int(signed=True):delta>`.
  */
 export class IntegerConverter extends NumberConverter {
+  /** One or more ASCII digits. */
   override regex = "\\d+";
 
   /**
+   * Creates the converter from the rule's arguments.
+   *
    * @param map The map.
    * @param args `fixedDigits`, `min`, `max`, `signed`, positionally or as options.
    */
@@ -342,9 +365,12 @@ export class IntegerConverter extends NumberConverter {
 
 /** `float`: `<float:x>` (digits, a dot, digits), `<float(min=0.5, signed=True):x>`. */
 export class FloatConverter extends NumberConverter {
+  /** Digits, a dot, digits. */
   override regex = "\\d+\\.\\d+";
 
   /**
+   * Creates the converter from the rule's arguments.
+   *
    * @param map The map.
    * @param args `min`, `max`, `signed`, positionally or as options.
    */
@@ -357,6 +383,7 @@ export class FloatConverter extends NumberConverter {
     if (this.signed) this.regex = "-?\\d+\\.\\d+";
   }
 
+  /** Parses text as Python's `float()` does. */
   override numConvert(value: unknown): number {
     if (typeof value === "number") return value;
     const t = pyStr(value).trim().replaceAll("_", "").toLowerCase();
@@ -368,6 +395,7 @@ export class FloatConverter extends NumberConverter {
     return n;
   }
 
+  /** Python's `repr` of the float. */
   protected override formatNumber(n: number): string {
     return pyFloatRepr(n);
   }
@@ -375,12 +403,15 @@ export class FloatConverter extends NumberConverter {
 
 /** `uuid`: a UUID in 8-4-4-4-12 hex form; the value is the lowercase string. */
 export class UUIDConverter extends BaseConverter {
+  /** A UUID in 8-4-4-4-12 hexadecimal form. */
   override regex = "[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}";
 
+  /** The UUID in lowercase. */
   override toValue(value: string): unknown {
     return value.toLowerCase();
   }
 
+  /** The UUID in lowercase. */
   override toUrl(value: unknown): string {
     return pyStr(value).toLowerCase();
   }

@@ -23,11 +23,16 @@ import type { Rule } from "./rule.ts";
  * ```
  */
 export class RequestRedirect extends HTTPException {
+  /** The status code: 308 Permanent Redirect. */
   static override code = 308;
   /** The absolute URL to redirect to. */
   newUrl: string;
 
-  /** @param newUrl The absolute URL to redirect to. */
+  /**
+   * Creates the redirect.
+   *
+   * @param newUrl The absolute URL to redirect to.
+   */
   constructor(newUrl: string) {
     super(newUrl);
     this.newUrl = newUrl;
@@ -133,6 +138,8 @@ export class BuildError extends Error {
   suggested: Rule | undefined;
 
   /**
+   * Creates the error and works out the suggestion.
+   *
    * @param endpoint The endpoint.
    * @param values The values given.
    * @param method The method asked for.

@@ -139,6 +139,8 @@ export class Map {
   #remap = true;
 
   /**
+   * Creates the map and adds the rules.
+   *
    * @param rules Rules (or rule factories) to add, in order.
    * @param options The map's settings.
    */

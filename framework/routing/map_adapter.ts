@@ -295,11 +295,13 @@ export class MapAdapter {
     method?: string,
     options?: MatchOptions & { returnRule?: false },
   ): [string, Record<string, unknown>];
+  /** Matches a path to `[endpoint, args]`. */
   match(
     path: string | undefined,
     method: string | undefined,
     options: MatchOptions & { returnRule: true },
   ): [Rule, Record<string, unknown>];
+  /** Matches a path to `[rule, args]`. */
   match(
     path?: string,
     method?: string,

@@ -174,7 +174,11 @@ export class StateMachineMatcher {
   /** When collecting, the methods of rules that matched the path but not the method. */
   #methods: Set<string> | null = null;
 
-  /** @param mergeSlashes The map's merge-slashes setting. */
+  /**
+   * Creates an empty matcher.
+   *
+   * @param mergeSlashes The map's merge-slashes setting.
+   */
   constructor(mergeSlashes: boolean) {
     this.mergeSlashes = mergeSlashes;
   }

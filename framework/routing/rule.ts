@@ -175,6 +175,8 @@ export class Rule<R extends string = string> {
   plainMatch: boolean = false;
 
   /**
+   * Creates a rule from its string and options.
+   *
    * @param string The rule string; must start with `/`.
    * @param options Endpoint, methods and the other options.
    * @throws {TypeError} When the string does not start with `/` or cannot be parsed.
