@@ -60,6 +60,11 @@ export interface ServeOptions extends ServerLimits {
   signal?: AbortSignal;
   /** Called once the server listens. */
   onListen?: (addr: Deno.NetAddr) => void;
+  /**
+   * Share the port with other processes (`SO_REUSEPORT`, Linux): how `--workers` children
+   * listen on one port. Default false.
+   */
+  reusePort?: boolean;
   /** Worker processes (production serving); 1 or omitted serves in this isolate. */
   workers?: number;
   /** Called once per finished request; omitted means no access log. */
