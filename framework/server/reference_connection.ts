@@ -132,12 +132,45 @@ export class ReferenceConnection {
   }
 
   async #serve(): Promise<void> {
+    const reader = this.#reader;
+    const settings = this.#settings;
+    const scanner = this.#scanner;
     try {
       let first = true;
-      while (!this.#closed) {
-        const headEnd = await this.#readHead(first);
+      // Each turn waits for a complete head (inline rather than in a helper: this is the
+      // hot loop, and an async call per request costs).
+      requests: while (!this.#closed) {
+        scanner.reset();
+        if (reader.available > 0) {
+          this.phase = "head";
+          this.deadline = settings.clock.now + settings.headTimeout;
+        } else {
+          if (this.#closing) break;
+          this.phase = "idle";
+          this.deadline = settings.clock.now +
+            (first ? settings.headTimeout : settings.keepAliveTimeout);
+        }
         first = false;
-        if (headEnd === -1) break;
+        let headEnd = -1;
+        for (;;) {
+          if (reader.available > 0) {
+            headEnd = scanner.scan(reader.buf, reader.start, reader.end, settings.limits);
+            if (headEnd !== -1) break;
+          }
+          let more: boolean;
+          try {
+            more = await reader.fill();
+          } catch {
+            more = false;
+          }
+          if (!more) break requests;
+          if (this.phase === "idle") {
+            this.phase = "head";
+            this.deadline = settings.clock.now + settings.headTimeout;
+          }
+        }
+        this.phase = "busy";
+        this.deadline = 0;
         if (!(await this.#handle(headEnd))) break;
         if (this.#closing) break;
       }
@@ -174,43 +207,6 @@ export class ReferenceConnection {
       }
     } catch {
       // Closed by the deadline or by the client.
-    }
-  }
-
-  /** Waits for a complete head; the index after it, or -1 when the client left. */
-  async #readHead(first: boolean): Promise<number> {
-    const reader = this.#reader;
-    const settings = this.#settings;
-    this.#scanner.reset();
-    if (reader.available > 0) {
-      this.phase = "head";
-      this.deadline = settings.clock.now + settings.headTimeout;
-    } else {
-      this.phase = "idle";
-      this.deadline = settings.clock.now +
-        (first ? settings.headTimeout : settings.keepAliveTimeout);
-      if (this.#closing) return -1;
-    }
-    for (;;) {
-      if (reader.available > 0) {
-        const end = this.#scanner.scan(reader.buf, reader.start, reader.end, settings.limits);
-        if (end !== -1) {
-          this.phase = "busy";
-          this.deadline = 0;
-          return end;
-        }
-      }
-      let more: boolean;
-      try {
-        more = await reader.fill();
-      } catch {
-        return -1;
-      }
-      if (!more) return -1;
-      if (this.phase === "idle") {
-        this.phase = "head";
-        this.deadline = settings.clock.now + settings.headTimeout;
-      }
     }
   }
 
@@ -343,9 +339,12 @@ export class ReferenceConnection {
           if (sent < frame.contentLength) keepAlive = false;
           await this.#write(encodeResponse(cached.bytes, chunks, false, false, this.#scratch));
         } else {
-          await this.#write(
-            encodeResponse(cached.bytes, response.chunks, false, false, this.#scratch),
-          );
+          const bytes = encodeResponse(cached.bytes, response.chunks, false, false, this.#scratch);
+          if (this.#pendingWrite === undefined) {
+            // The common case, without the helper's extra promise.
+            const n = await this.#conn.write(bytes);
+            if (n < bytes.length) await this.#writeNow(bytes.subarray(n));
+          } else await this.#write(bytes);
         }
       } else {
         const result = await this.#stream(
