@@ -17,3 +17,5 @@ export * from "./authorization.ts";
 export * from "./etags.ts";
 export * from "./range.ts";
 export * from "./conditional.ts";
+export * from "./cache_control.ts";
+export * from "./header_set.ts";
