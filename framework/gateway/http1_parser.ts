@@ -196,6 +196,7 @@ const KNOWN_NAMES = [
 interface KnownName {
   lower: Uint8Array;
   key: string;
+  kind: number;
   memo: boolean;
 }
 
@@ -206,11 +207,49 @@ function nameHash(lower: string): number {
   return h;
 }
 
+// What the parser does with a field besides storing it.
+const PLAIN = 0;
+const HOST = 1;
+const LENGTH = 2;
+const CODING = 3;
+const CONNECTION = 4;
+const EXPECT = 5;
+const COOKIE = 6;
+
+function kindOf(key: string): number {
+  switch (key) {
+    case "HTTP_HOST":
+      return HOST;
+    case "CONTENT_LENGTH":
+      return LENGTH;
+    case "HTTP_TRANSFER_ENCODING":
+      return CODING;
+    case "HTTP_CONNECTION":
+      return CONNECTION;
+    case "HTTP_EXPECT":
+      return EXPECT;
+    case "HTTP_COOKIE":
+      return COOKIE;
+    default:
+      return PLAIN;
+  }
+}
+
+/** The same string, internalized (as property keys are), so comparisons are cheap. */
+function internalized(text: string): string {
+  return Object.keys({ [text]: 0 })[0]!;
+}
+
 const KNOWN = new Map<number, KnownName>();
 for (const name of KNOWN_NAMES) {
-  KNOWN.set(nameHash(name), {
+  const hash = nameHash(name);
+  // A collision would hide a name from the table; such a name just takes the slow path.
+  if (KNOWN.has(hash)) continue;
+  const key = internalized(environKey(name)!);
+  KNOWN.set(hash, {
     lower: new TextEncoder().encode(name),
-    key: environKey(name)!,
+    key,
+    kind: kindOf(key),
     memo: name !== "cookie" && name !== "authorization",
   });
 }
@@ -433,10 +472,14 @@ export function parseRequestHead(
     }
     let known = KNOWN.get(hash);
     let key: string | null;
-    if (known !== undefined && sameName(buf, nameStart, nameEnd, known.lower)) key = known.key;
-    else {
+    let kind: number;
+    if (known !== undefined && sameName(buf, nameStart, nameEnd, known.lower)) {
+      key = known.key;
+      kind = known.kind;
+    } else {
       known = undefined;
       key = environKey(latin1Decode(buf, nameStart, nameEnd));
+      kind = key === null ? PLAIN : kindOf(key);
     }
     if (key === null) continue;
     // Repeating values of common headers are memoized; secrets are not kept around.
@@ -444,13 +487,13 @@ export function parseRequestHead(
       ? latin1DecodeMemo(buf, valueStart, valueEnd)
       : latin1Decode(buf, valueStart, valueEnd);
     const previous = environ[key] as string | undefined;
-    switch (key) {
-      case "HTTP_HOST":
+    switch (kind) {
+      case HOST:
         if (hasHost) throw new Http1Error(400, "Duplicate Host header");
         hasHost = true;
         environ[key] = value;
         continue;
-      case "CONTENT_LENGTH": {
+      case LENGTH: {
         const length = parseContentLength(value);
         if (contentLength !== -1 && contentLength !== length) {
           throw new Http1Error(400, "Conflicting Content-Length");
@@ -459,16 +502,16 @@ export function parseRequestHead(
         environ[key] = String(length);
         continue;
       }
-      case "HTTP_TRANSFER_ENCODING":
+      case CODING:
         transferEncoding = transferEncoding === undefined ? value : transferEncoding + "," + value;
         break;
-      case "HTTP_CONNECTION":
+      case CONNECTION:
         connection = connection === undefined ? value : connection + "," + value;
         break;
-      case "HTTP_EXPECT":
+      case EXPECT:
         expect = value;
         break;
-      case "HTTP_COOKIE":
+      case COOKIE:
         environ[key] = previous === undefined ? value : previous + "; " + value;
         continue;
     }

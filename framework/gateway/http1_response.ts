@@ -163,31 +163,45 @@ function writeText(text: string, out: Uint8Array, offset: number): number {
   return latin1EncodeInto(text, out, offset);
 }
 
-/**
- * Encodes a head and body chunks into one buffer, ready for a single write.
- *
- * @param head The head as latin-1 text or as bytes (may be empty).
- * @param chunks Body bytes to append (none for a body-less response).
- * @param chunked Whether to wrap the chunks in chunked framing.
- * @param last Whether to append the chunked coding's last-chunk (`0\r\n\r\n`).
- * @param scratch A buffer to encode into when it is large enough (the result is then a
- * view of it, valid until the scratch buffer is reused).
- * @returns The bytes to write.
- */
-export function encodeResponse(
+/** The encoded size of a response: head, chunks (framed when `chunked`), last-chunk. */
+function encodedSize(
   head: string | Uint8Array,
   chunks: readonly Uint8Array[],
   chunked: boolean,
   last: boolean,
-  scratch?: Uint8Array,
-): Uint8Array {
+): number {
   let size = head.length;
   for (let i = 0; i < chunks.length; i++) {
     const length = chunks[i]!.length;
     size += chunked ? length + length.toString(16).length + 4 : length;
   }
-  if (last) size += 5;
-  const out = scratch !== undefined && scratch.length >= size ? scratch : new Uint8Array(size);
+  return last ? size + 5 : size;
+}
+
+/**
+ * Encodes a head and body chunks into `out` from its start, for a single write.
+ *
+ * @param head The head as latin-1 text or as bytes (may be empty).
+ * @param chunks Body bytes to append (none for a body-less response).
+ * @param chunked Whether to wrap the chunks in chunked framing.
+ * @param last Whether to append the chunked coding's last-chunk (`0\r\n\r\n`).
+ * @param out Where to write.
+ * @returns The number of bytes written, or -1 (nothing written) when `out` is too small.
+ * @example
+ * ```ts
+ * import { encodeResponseInto } from "./http1_response.ts";
+ * const out = new Uint8Array(64);
+ * encodeResponseInto("HTTP/1.1 204 No Content\r\n\r\n", [], false, false, out); // 27
+ * ```
+ */
+export function encodeResponseInto(
+  head: string | Uint8Array,
+  chunks: readonly Uint8Array[],
+  chunked: boolean,
+  last: boolean,
+  out: Uint8Array,
+): number {
+  if (encodedSize(head, chunks, chunked, last) > out.length) return -1;
   let offset = 0;
   if (typeof head !== "string") {
     out.set(head, 0);
@@ -209,7 +223,34 @@ export function encodeResponse(
     }
   }
   if (last) offset = latin1EncodeInto("0\r\n\r\n", out, offset);
-  return out === scratch ? out.subarray(0, offset) : out;
+  return offset;
+}
+
+/**
+ * Encodes a head and body chunks into one buffer, ready for a single write.
+ *
+ * @param head The head as latin-1 text or as bytes (may be empty).
+ * @param chunks Body bytes to append (none for a body-less response).
+ * @param chunked Whether to wrap the chunks in chunked framing.
+ * @param last Whether to append the chunked coding's last-chunk (`0\r\n\r\n`).
+ * @param scratch A buffer to encode into when it is large enough (the result is then a
+ * view of it, valid until the scratch buffer is reused).
+ * @returns The bytes to write.
+ */
+export function encodeResponse(
+  head: string | Uint8Array,
+  chunks: readonly Uint8Array[],
+  chunked: boolean,
+  last: boolean,
+  scratch?: Uint8Array,
+): Uint8Array {
+  if (scratch !== undefined) {
+    const n = encodeResponseInto(head, chunks, chunked, last, scratch);
+    if (n !== -1) return scratch.subarray(0, n);
+  }
+  const out = new Uint8Array(encodedSize(head, chunks, chunked, last));
+  encodeResponseInto(head, chunks, chunked, last, out);
+  return out;
 }
 
 const REASONS: Record<number, string> = {

@@ -11,7 +11,7 @@ import { ContentLengthBody, type Http1Body } from "../gateway/http1_body.ts";
 import { Http1Error } from "../gateway/http1_error.ts";
 import { HeadScanner, type Http1Limits, parseRequestHead } from "../gateway/http1_parser.ts";
 import { Http1Reader } from "../gateway/http1_reader.ts";
-import { encodeResponse, errorResponse } from "../gateway/http1_response.ts";
+import { encodeResponse, encodeResponseInto, errorResponse } from "../gateway/http1_response.ts";
 import type { HeadCache } from "./reference_head_cache.ts";
 import { BodyInput, bytesInput } from "../gateway/input_stream.ts";
 import { stderrErrors } from "../gateway/error_stream.ts";
@@ -84,6 +84,8 @@ export class ReferenceConnection {
   #linger = false;
   /** Reused for encoding responses; each write completes before the next encoding. */
   #scratch = new Uint8Array(4096);
+  /** Views of `#scratch` by length: responses tend to repeat their size. */
+  #views = new Map<number, Uint8Array>();
 
   /**
    * @param conn The accepted socket.
@@ -235,6 +237,23 @@ export class ReferenceConnection {
     return this.#writeNow(data);
   }
 
+  /** Encodes into the scratch buffer when it fits (see {@linkcode encodeResponse}). */
+  #encode(
+    head: Uint8Array | string,
+    chunks: readonly Uint8Array[],
+    chunked: boolean,
+    last: boolean,
+  ): Uint8Array {
+    const n = encodeResponseInto(head, chunks, chunked, last, this.#scratch);
+    if (n === -1) return encodeResponse(head, chunks, chunked, last);
+    let view = this.#views.get(n);
+    if (view === undefined) {
+      view = this.#scratch.subarray(0, n);
+      if (this.#views.size < 32) this.#views.set(n, view);
+    }
+    return view;
+  }
+
   async #writeNow(data: Uint8Array): Promise<void> {
     let offset = await this.#conn.write(data);
     while (offset < data.length) offset += await this.#conn.write(data.subarray(offset));
@@ -329,7 +348,7 @@ export class ReferenceConnection {
     try {
       if (frame.framing === "none") {
         if (!response.complete) await response.close();
-        await this.#write(encodeResponse(cached.bytes, [], false, false, this.#scratch));
+        await this.#write(this.#encode(cached.bytes, [], false, false));
       } else if (response.complete) {
         sent = knownLength;
         if (frame.framing === "length" && frame.contentLength !== knownLength) {
@@ -337,9 +356,9 @@ export class ReferenceConnection {
           const chunks = fitChunks(response.chunks, frame.contentLength);
           sent = totalLength(chunks);
           if (sent < frame.contentLength) keepAlive = false;
-          await this.#write(encodeResponse(cached.bytes, chunks, false, false, this.#scratch));
+          await this.#write(this.#encode(cached.bytes, chunks, false, false));
         } else {
-          const bytes = encodeResponse(cached.bytes, response.chunks, false, false, this.#scratch);
+          const bytes = this.#encode(cached.bytes, response.chunks, false, false);
           if (this.#pendingWrite === undefined) {
             // The common case, without the helper's extra promise.
             const n = await this.#conn.write(bytes);
@@ -392,7 +411,7 @@ export class ReferenceConnection {
     let sent = 0;
     if (framing === "length") chunks = fitChunks(chunks, contentLength);
     sent += totalLength(chunks);
-    await this.#write(encodeResponse(head, chunks, chunked, false, this.#scratch));
+    await this.#write(this.#encode(head, chunks, chunked, false));
     for (;;) {
       let chunk: Uint8Array | null;
       try {
@@ -408,9 +427,9 @@ export class ReferenceConnection {
         if (sent + chunk.length > contentLength) chunk = chunk.subarray(0, contentLength - sent);
       }
       sent += chunk.length;
-      await this.#write(chunked ? encodeResponse("", [chunk], true, false, this.#scratch) : chunk);
+      await this.#write(chunked ? this.#encode("", [chunk], true, false) : chunk);
     }
-    if (chunked) await this.#write(encodeResponse("", [], false, true, this.#scratch));
+    if (chunked) await this.#write(this.#encode("", [], false, true));
     return { sent, ok: framing === "chunked" || (framing === "length" && sent === contentLength) };
   }
 
