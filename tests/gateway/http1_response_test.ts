@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import {
   encodeResponse,
+  encodeResponseInto,
   errorResponse,
   frameResponse,
 } from "../../framework/gateway/http1_response.ts";
@@ -90,4 +91,13 @@ Deno.test("errorResponse is a complete closing response", () => {
   assert.match(response, /^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
   assert.match(response, /\r\nConnection: close\r\n\r\nRequest Header Fields Too Large\n$/);
   assert.match(response, /\r\nContent-Length: 32\r\n/);
+});
+
+Deno.test("encodeResponseInto reports the size written, or -1 without writing when it does not fit", () => {
+  const out = new Uint8Array(8);
+  assert.equal(encodeResponseInto("ab", [new Uint8Array([99])], false, false, out), 3);
+  assert.equal(text(out.subarray(0, 3)), "abc");
+  const before = [...out];
+  assert.equal(encodeResponseInto("", [new Uint8Array(5)], true, true, out), -1);
+  assert.deepEqual([...out], before);
 });
