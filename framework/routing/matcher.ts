@@ -47,7 +47,11 @@ class State {
   /** `linear`'s keys packed as `length << 16 | first char`, scanned before any child. */
   linearKeys: Int32Array | null = null;
   /** Static children by segment hash (many children, no collision), or `null`. */
-  hashed: globalThis.Map<number, State> | null = null;
+  hashed: (State | null)[] | null = null;
+  /** `hashed.length - 1` (a power of two minus one). */
+  hashMask = 0;
+  /** The hash of `text`, compared before the text itself. */
+  hash: number;
   slashState: State | null = null;
   /**
    * Path compression: when this state only leads on through single static children
@@ -57,12 +61,23 @@ class State {
    */
   chainText: string;
   chainEnd: State = this;
+  /**
+   * When the only dynamic transition is a plain one-segment converter: its target (the
+   * common case, followed without touching the transition list).
+   */
+  segmentNext: State | null = null;
+  /** `dynamic.length`, `rules.length`, kept on the state itself. */
+  dynamicCount = 0;
+  ruleCount = 0;
   /** The state after the leading empty segment, when that is the only way on. */
   entry: State | null = null;
   dynamic: Transition[] = [];
   rules: Rule[] = [];
   /** The first rule (in order) accepting each method, up to the first method-less rule. */
   methodTable: globalThis.Map<string, Rule> | null = null;
+  /** The same as flat lists (method `i` → rule `i`), scanned when short. */
+  methodNames: string[] | null = null;
+  methodRules: Rule[] | null = null;
   /** The first rule without a method list. */
   anyRule: Rule | null = null;
 
@@ -72,11 +87,19 @@ class State {
   constructor(text: string) {
     this.text = text;
     this.chainText = text;
+    this.hash = hashSegment(text, 0, text.length);
     this.first = text.length > 0 ? text.charCodeAt(0) : -1;
   }
 
   /** The first rule accepting `method`, or `null`. */
   pick(method: string): Rule | null {
+    const names = this.methodNames;
+    if (names !== null) {
+      for (let i = 0; i < names.length; i++) {
+        if (names[i] === method) return this.methodRules![i]!;
+      }
+      return this.anyRule;
+    }
     const table = this.methodTable;
     if (table !== null) {
       const rule = table.get(method);
@@ -261,20 +284,17 @@ export class StateMachineMatcher {
           state.linear = children;
           state.linearKeys = Int32Array.from(children, (c) => packKey(c.text, 0, c.text.length));
         } else {
-          const hashed = new globalThis.Map<number, State>();
+          // Open addressing, at most half full: probes stay short and in one array.
+          let size = 4;
+          while (size < children.length * 2) size *= 2;
+          const slots = new Array<State | null>(size).fill(null);
           for (const child of children) {
-            const h = hashSegment(child.text, 0, child.text.length);
-            if (hashed.has(h)) {
-              state.linear = children;
-              state.linearKeys = Int32Array.from(
-                children,
-                (c) => packKey(c.text, 0, c.text.length),
-              );
-              break;
-            }
-            hashed.set(h, child);
+            let i = child.hash & (size - 1);
+            while (slots[i] !== null) i = (i + 1) & (size - 1);
+            slots[i] = child;
           }
-          if (state.linear === null) state.hashed = hashed;
+          state.hashed = slots;
+          state.hashMask = size - 1;
         }
         for (const child of children) visit(child);
         for (const child of children) compress(child);
@@ -289,7 +309,18 @@ export class StateMachineMatcher {
         const table = state.methodTable ??= new globalThis.Map();
         for (const m of rule.methods) if (!table.has(m)) table.set(m, rule);
       }
+      state.methodNames = null;
+      state.methodRules = null;
+      if (state.methodTable !== null && state.methodTable.size <= 8) {
+        state.methodNames = [...state.methodTable.keys()];
+        state.methodRules = [...state.methodTable.values()];
+      }
       for (const t of state.dynamic) visit(t.state);
+      state.dynamicCount = state.dynamic.length;
+      state.ruleCount = state.rules.length;
+      state.segmentNext = state.dynamic.length === 1 && state.dynamic[0]!.test === SEGMENT
+        ? state.dynamic[0]!.state
+        : null;
       const only = map !== null && map.size === 1 ? map.get("") : undefined;
       state.entry = only !== undefined && state.dynamic.length === 0 && state.rules.length === 0
         ? only
@@ -463,11 +494,15 @@ export class StateMachineMatcher {
     const hashed = state.hashed;
     if (hashed === null) return null;
     if (len === 0) return state.slashState;
-    const child = hashed.get(hashSegment(path, pos, end));
-    if (child !== undefined && child.text.length === len && sameText(path, pos, child.text)) {
-      return child;
+    const h = hashSegment(path, pos, end);
+    const mask = state.hashMask;
+    for (let i = h & mask;; i = (i + 1) & mask) {
+      const child = hashed[i]!;
+      if (child === null) return null;
+      if (child.hash === h && child.text.length === len && sameText(path, pos, child.text)) {
+        return child;
+      }
     }
-    return null;
   }
 
   /**
@@ -512,16 +547,23 @@ export class StateMachineMatcher {
           this.#mergeHint = true;
         }
       }
-      const dynamic = state.dynamic;
-      const trailing = pos === len && state.rules.length > 0;
+      const trailing = pos === len && state.ruleCount > 0;
       if (!trailing) {
-        if (dynamic.length === 0) {
+        if (state.dynamicCount === 0) {
           if (child === null) return null;
           state = child;
           pos = after;
           continue;
         }
-        if (child === null && dynamic.length === 1) {
+        if (child === null && state.segmentNext !== null) {
+          if (end === pos) return null;
+          this.values[this.valueCount++] = path.slice(pos, end);
+          pos = end + 1;
+          state = state.segmentNext;
+          continue;
+        }
+        if (child === null && state.dynamicCount === 1) {
+          const dynamic = state.dynamic;
           const t = dynamic[0]!;
           if (t.test === SEGMENT) {
             if (end === pos) return null;
@@ -542,6 +584,7 @@ export class StateMachineMatcher {
         const rv = this.#walk(child, path, after);
         if (rv !== null) return rv;
       }
+      const dynamic = state.dynamic;
       if (dynamic.length > 0) {
         const mark = this.valueCount;
         for (let i = 0; i < dynamic.length; i++) {
