@@ -132,9 +132,10 @@ export function environFromRequest(request: Request, info?: FetchRequestInfo): E
     environ.REMOTE_ADDR = remote.hostname;
     environ.REMOTE_PORT = String(remote.port);
   }
-  for (const [name, rawValue] of request.headers) {
+  // forEach walks fetch's header list without an iterator result per header.
+  request.headers.forEach((rawValue, name) => {
     const key = headerKey(name);
-    if (key === null) continue;
+    if (key === null) return;
     // A fetch Headers object joins repeated Cookie fields with ", "; cookie values cannot
     // contain a comma, so the CGI form ("; ") is recovered exactly.
     const value = name === "cookie" && rawValue.includes(", ")
@@ -145,6 +146,6 @@ export function environFromRequest(request: Request, info?: FetchRequestInfo): E
     environ[key] = previous === undefined
       ? value
       : `${previous}${name === "cookie" ? "; " : ", "}${value}`;
-  }
+  });
   return environ;
 }
