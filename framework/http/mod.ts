@@ -1,6 +1,8 @@
 /**
  * What every HTTP layer needs: status codes, header and cookie syntax, dates, the
- * `MultiDict` and `Headers` data structures and the HTTP exceptions.
+ * `MultiDict` and `Headers` data structures and the HTTP exceptions — Werkzeug's
+ * `exceptions`, `datastructures` and `http` modules: content negotiation (`Accept*`),
+ * `Authorization`, entity tags, conditional and range requests, `Cache-Control`.
  *
  * @module
  */
