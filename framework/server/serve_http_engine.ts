@@ -105,10 +105,7 @@ export function serveServeHttp(app: AppObject, options: ServeOptions = {}): Serv
     try {
       for await (const event of http) {
         connection.inFlight++;
-        respond(event, handler, info).finally(() => {
-          connection.inFlight--;
-          if (stopping && connection.inFlight === 0) closeConnection(connection);
-        });
+        respond(event, handler, info, () => stopping).finally(() => connection.inFlight--);
       }
     } catch {
       // The peer went away or sent garbage: this connection is done.
@@ -174,9 +171,20 @@ async function respond(
   event: RequestEvent,
   handler: FetchResponder,
   info: { remoteAddr: Deno.Addr },
+  stopping: () => boolean,
 ): Promise<void> {
   try {
-    await event.respondWith(handler(event.request, info));
+    let response = handler(event.request, info);
+    if (response instanceof Promise) response = await response;
+    // While shutting down, the connection ends after this response (once it is out).
+    if (stopping()) {
+      try {
+        response.headers.set("connection", "close");
+      } catch {
+        // Immutable headers: the forced close at the end of the grace period still comes.
+      }
+    }
+    await event.respondWith(response);
   } catch {
     // The client went away before the response was out; the body's close() has run.
   }
