@@ -39,28 +39,16 @@ const LINEAR_LIMIT = 16;
 
 /** A state of the machine: the rules ending here and the transitions out. */
 class State {
-  /** The static text that leads here (empty for dynamic targets). */
-  text: string;
-  staticMap: globalThis.Map<string, State> | null = null;
-  /** Static children for a linear scan (few children), or `null`. */
-  linear: State[] | null = null;
+  // Fields read on every step come first: V8 lays them out in this order, so they share
+  // the first cache line of the object.
   /** `linear`'s keys packed as `length << 16 | first char`, scanned before any child. */
   linearKeys: Int32Array | null = null;
-  /** Static children by segment hash (many children, no collision), or `null`. */
+  /** Static children for a linear scan (few children), or `null`. */
+  linear: State[] | null = null;
+  /** Static children by segment hash, open-addressed (many children), or `null`. */
   hashed: (State | null)[] | null = null;
   /** `hashed.length - 1` (a power of two minus one). */
   hashMask = 0;
-  /** The hash of `text`, compared before the text itself. */
-  hash: number;
-  slashState: State | null = null;
-  /**
-   * Path compression: when this state only leads on through single static children
-   * (no rules, no dynamic transitions), `chainText` is the `/`-joined run of segments
-   * from this state's own text and `chainEnd` the state it reaches; else `chainEnd` is
-   * this state.
-   */
-  chainText: string;
-  chainEnd: State = this;
   /**
    * When the only dynamic transition is a plain one-segment converter: its target (the
    * common case, followed without touching the transition list).
@@ -69,26 +57,36 @@ class State {
   /** `dynamic.length`, `rules.length`, kept on the state itself. */
   dynamicCount = 0;
   ruleCount = 0;
-  /** The state after the leading empty segment, when that is the only way on. */
-  entry: State | null = null;
-  dynamic: Transition[] = [];
-  rules: Rule[] = [];
-  /** The first rule (in order) accepting each method, up to the first method-less rule. */
-  methodTable: globalThis.Map<string, Rule> | null = null;
-  /** The same as flat lists (method `i` → rule `i`), scanned when short. */
+  /**
+   * Path compression: when this state only leads on through single static children
+   * (no rules, no dynamic transitions), `chainText` is the `/`-joined run of segments
+   * from this state's own text and `chainEnd` the state it reaches; else `chainEnd` is
+   * this state.
+   */
+  chainEnd: State = this;
+  chainText = "";
+  /** The static text that leads here (empty for dynamic targets). */
+  text = "";
+  /** The hash of `text`, compared before the text itself. */
+  hash = 0;
+  /** The same as `methodTable` as flat lists (method `i` → rule `i`), scanned when short. */
   methodNames: string[] | null = null;
   methodRules: Rule[] | null = null;
   /** The first rule without a method list. */
   anyRule: Rule | null = null;
-
-  /** The first character code of `text` (-1 when empty), checked before comparing. */
-  first: number;
+  slashState: State | null = null;
+  /** The state after the leading empty segment, when that is the only way on. */
+  entry: State | null = null;
+  staticMap: globalThis.Map<string, State> | null = null;
+  dynamic: Transition[] = [];
+  rules: Rule[] = [];
+  /** The first rule (in order) accepting each method, up to the first method-less rule. */
+  methodTable: globalThis.Map<string, Rule> | null = null;
 
   constructor(text: string) {
     this.text = text;
     this.chainText = text;
     this.hash = hashSegment(text, 0, text.length);
-    this.first = text.length > 0 ? text.charCodeAt(0) : -1;
   }
 
   /** The first rule accepting `method`, or `null`. */
@@ -226,7 +224,7 @@ export class StateMachineMatcher {
         state = next;
       } else {
         allStatic = false;
-        const key = JSON.stringify([part.content, part.final, part.suffixed, part.weight]);
+        const key = part.key;
         let transition = state.dynamic.find((t) => t.key === key);
         if (transition === undefined) {
           const test = classify(part);

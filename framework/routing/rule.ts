@@ -67,6 +67,8 @@ export interface RulePart {
   converterCount: number;
   /** The converters' regexes when the part is exactly one converter, else `null`. */
   soleRegex: string | null;
+  /** Identifies the part among its siblings (content, flags and weight). */
+  key: string;
 }
 
 /** One step of building: literal text, or a variable converted with `toUrl`. */
@@ -268,6 +270,7 @@ export class Rule<R extends string = string> {
         weight: [0, [], 0, []],
         converterCount: 0,
         soleRegex: null,
+        key: "",
       });
     } else {
       this.#compileTokens(tokenizeRule(domainRule), domainRule, this.#domainSteps);
@@ -283,7 +286,7 @@ export class Rule<R extends string = string> {
     }
     this.#compileTokens(tokens, this.rule, this.#pathSteps);
     this.converterNames = internNames(this.converterNames);
-    this.#traceKey = JSON.stringify([this.#domainSteps, this.#pathSteps]);
+    this.#traceKey = traceKey(this.#domainSteps) + "|" + traceKey(this.#pathSteps);
     this.#stepNames = new Set(this.converterNames);
     this.#foldDefaults(this.#domainSteps);
     this.#foldDefaults(this.#pathSteps);
@@ -338,6 +341,11 @@ export class Rule<R extends string = string> {
         weight: [-staticWeights.length, staticWeights, -argumentWeights.length, argumentWeights],
         converterCount: count,
         soleRegex: pieces === 1 && count === 1 ? soleRegex : null,
+        key: isStatic
+          ? text
+          : `${final ? 1 : 0}${suffixed ? 1 : 0}${staticWeights.map((w) => w[1]).join(",")};${
+            argumentWeights.join(",")
+          };${text}`,
       });
     };
     for (const token of tokens) {
@@ -404,6 +412,7 @@ export class Rule<R extends string = string> {
         weight: last.weight,
         converterCount: 0,
         soleRegex: null,
+        key: "",
       });
     }
   }
@@ -530,6 +539,15 @@ export class Rule<R extends string = string> {
   toString(): string {
     return this.rule;
   }
+}
+
+/** A string identifying a rule's shape, as Werkzeug compares `_trace`s. */
+function traceKey(steps: BuildStep[]): string {
+  let key = "";
+  for (const step of steps) {
+    key += step.dynamic ? `<${step.name}>` : `${step.text.length}:${step.text}`;
+  }
+  return key;
 }
 
 const namesByKey = new globalThis.Map<string, string[]>();

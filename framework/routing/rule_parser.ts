@@ -91,6 +91,7 @@ function pythonize(text: string): unknown {
  * @throws {TypeError} When a piece cannot be read as an argument.
  */
 export function parseConverterArgs(argText: string): [unknown[], Record<string, unknown>] {
+  if (argText === "") return [[], {}];
   const text = argText + ",";
   const args: unknown[] = [];
   const kwargs: Record<string, unknown> = {};
