@@ -43,6 +43,8 @@ export class BodyInput implements InputStream {
   #failed = false;
 
   /**
+   * Makes an input over a source of chunks; nothing is pulled until the first read.
+   *
    * @param pull Gives the next chunk of the body, or `null` at its end.
    * @param options `onFirstRead`, run once before the first pull.
    */

@@ -21,6 +21,8 @@ import { isHopByHop } from "./header_validation.ts";
 /** A breach of the gateway protocol, by the server or by the app. */
 export class WsgiProtocolError extends Error {
   /**
+   * Makes the error; the message starts with who broke the protocol (`App:`/`Server:`).
+   *
    * @param message What was wrong, and by whom.
    */
   constructor(message: string) {
