@@ -62,11 +62,22 @@ export class Http1Reader {
    * @returns `false` at end of stream.
    */
   async fill(): Promise<boolean> {
-    if (this.eof) return false;
+    return this.commit(await this.readMore());
+  }
+
+  /**
+   * The first half of {@linkcode Http1Reader.fill}, for hot loops that cannot afford
+   * an extra async call: makes room and starts one read; pass its result to
+   * {@linkcode Http1Reader.commit}.
+   */
+  readMore(): Promise<number | null> {
+    if (this.eof) return Promise.resolve(null);
     if (this.start === this.end) {
       this.start = 0;
       this.end = 0;
-    } else if (this.buf.length - this.end < 2048) {
+      return this.#source.read(this.buf);
+    }
+    if (this.buf.length - this.end < 2048) {
       if (this.start > 0) {
         this.buf.copyWithin(0, this.start, this.end);
         this.end -= this.start;
@@ -78,7 +89,15 @@ export class Http1Reader {
         this.buf = bigger;
       }
     }
-    const n = await this.#source.read(this.end === 0 ? this.buf : this.buf.subarray(this.end));
+    return this.#source.read(this.buf.subarray(this.end));
+  }
+
+  /**
+   * Records the result of {@linkcode Http1Reader.readMore}.
+   *
+   * @returns `false` at end of stream.
+   */
+  commit(n: number | null): boolean {
     if (n === null) {
       this.eof = true;
       return false;

@@ -161,7 +161,7 @@ export class ReferenceConnection {
           }
           let more: boolean;
           try {
-            more = await reader.fill();
+            more = reader.commit(await reader.readMore());
           } catch {
             more = false;
           }
@@ -336,7 +336,9 @@ export class ReferenceConnection {
       response.status,
       response.statusCode,
       response.headers,
-      { http10, head: head.method === "HEAD", keepAlive },
+      http10,
+      head.method === "HEAD",
+      keepAlive,
       knownLength,
       settings.serverHeader,
       settings.clock.date,

@@ -45,7 +45,9 @@ export class HeadCache {
    * @param status The status line's tail.
    * @param statusCode Its code.
    * @param headers The app's validated headers.
-   * @param request What the request allows.
+   * @param http10 The request is HTTP/1.0.
+   * @param head The request method is HEAD.
+   * @param keepAlive The connection may stay open.
    * @param knownLength The whole body's length, or -1.
    * @param server The `Server` header.
    * @param date The `Date` header.
@@ -54,17 +56,20 @@ export class HeadCache {
     status: string,
     statusCode: number,
     headers: [string, string][],
-    request: FramingRequest,
+    http10: boolean,
+    head: boolean,
+    keepAlive: boolean,
     knownLength: number,
     server: string,
     date: string,
   ): CachedHead {
-    const flags = (request.http10 ? 1 : 0) | (request.head ? 2 : 0) | (request.keepAlive ? 4 : 0);
+    const flags = (http10 ? 1 : 0) | (head ? 2 : 0) | (keepAlive ? 4 : 0);
     const entry = this.#entry;
     if (
       entry !== undefined && status === this.#status && flags === this.#flags &&
       knownLength === this.#knownLength && date === this.#date && this.#same(headers)
     ) return entry;
+    const request: FramingRequest = { http10, head, keepAlive };
     const frame = frameResponse(status, statusCode, headers, request, knownLength, server, date);
     const fresh = { frame, bytes: encodeHead(frame.head) };
     this.#status = status;
