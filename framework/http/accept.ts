@@ -51,13 +51,16 @@ export class Accept implements Iterable<[string, number]> {
       return;
     }
     this.provided = values instanceof Accept ? values.provided : true;
-    const items = [...values].map(([v, q]): [string, number] => [v, q]);
-    if (!(values instanceof Accept)) {
-      // Stable sort, descending by (specificity, quality), as Werkzeug's sorted(reverse=True).
-      items.sort((a, b) => {
-        const s = compareSpecificity(this.specificity(b[0]), this.specificity(a[0]));
-        return s !== 0 ? s : b[1] - a[1];
+    let items = [...values].map(([v, q]): [string, number] => [v, q]);
+    if (!(values instanceof Accept) && items.length > 1) {
+      // Stable sort, descending by (specificity, quality), as Werkzeug's sorted(reverse=True);
+      // each item's specificity is computed once.
+      const keyed = items.map((item) => ({ item, specificity: this.specificity(item[0]) }));
+      keyed.sort((a, b) => {
+        const s = compareSpecificity(b.specificity, a.specificity);
+        return s !== 0 ? s : b.item[1] - a.item[1];
       });
+      items = keyed.map((entry) => entry.item);
     }
     this.items = items;
   }
@@ -194,15 +197,27 @@ export class MIMEAccept extends Accept {
     return value.split(MIME_SPLIT_RE).map((part) => part !== "*");
   }
 
+  // Normalized forms of client values and offers, computed once per instance.
+  #normalized: Map<string, string[]> = new Map();
+
+  #normalize(value: string): string[] {
+    let parts = this.#normalized.get(value);
+    if (parts === undefined) {
+      parts = normalizeMime(value);
+      if (this.#normalized.size < 256) this.#normalized.set(value, parts);
+    }
+    return parts;
+  }
+
   protected override valueMatches(value: string, item: string): boolean {
     if (!item.includes("/")) return false;
     if (!value.includes("/")) throw new TypeError(`invalid mimetype ${JSON.stringify(value)}`);
-    const v = normalizeMime(value);
+    const v = this.#normalize(value);
     const [vType, vSub] = [v[0]!, v[1]!];
     if (vType === "*" && vSub !== "*") {
       throw new TypeError(`invalid mimetype ${JSON.stringify(value)}`);
     }
-    const it = normalizeMime(item);
+    const it = this.#normalize(item);
     const [iType, iSub] = [it[0]!, it[1]!];
     if (iType === "*" && iSub !== "*") return false;
     if ((iType === "*" && iSub === "*") || (vType === "*" && vSub === "*")) return true;

@@ -98,6 +98,17 @@ function pyInt(text: string | number): number | undefined {
  */
 export function parseDate(value: string | null | undefined): Date | null {
   if (!value) return null;
+  // Fast path for the IMF-fixdate every modern client sends; same result as below.
+  const fix = IMF_FIXDATE_RE.exec(value);
+  if (fix !== null) {
+    const month = FIXDATE_MONTHS.indexOf(fix[2]!) / 3;
+    const [day, year, hour, minute, second] = [fix[1], fix[3], fix[4], fix[5], fix[6]].map(
+      Number,
+    ) as [number, number, number, number, number];
+    // "0001" is year 1, which Python maps into 1969-2068 like a two-digit year.
+    const fullYear = year < 100 ? year + (year > 68 ? 1900 : 2000) : year;
+    return validUtcDate(fullYear, month + 1, day, hour, minute, second, 0);
+  }
   let data = value.split(/\s+/).filter((part) => part !== "");
   if (data.length === 0) return null;
   const first = data[0]!;
@@ -169,7 +180,23 @@ export function parseDate(value: string | null | undefined): Date | null {
   const offsetSeconds = sign * (Math.floor(abs / 100) * 3600 + (abs % 100) * 60);
   if (Math.abs(offsetSeconds) >= 86400) return null;
 
-  // datetime() validation: every field in range, the day existing in its month.
+  return validUtcDate(year, month, day, hour, minute, second, offsetSeconds);
+}
+
+const IMF_FIXDATE_RE =
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d\d) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d\d):(\d\d):(\d\d) GMT$/;
+const FIXDATE_MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec";
+
+/** The instant, or `null` when a field is out of range (Python's `datetime()` checks). */
+function validUtcDate(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  offsetSeconds: number,
+): Date | null {
   if (year < 1 || year > 9999 || hour > 23 || minute > 59 || second > 59) return null;
   if (day < 1 || hour < 0 || minute < 0 || second < 0) return null;
   const daysInMonth = new Date(Date.UTC(2000, month, 0)).getUTCDate();
