@@ -171,6 +171,8 @@ export class MapAdapter {
   defaultMethod: string;
   /** The query kept on redirects. */
   queryArgs: QueryArgs | undefined;
+  /** The script name without trailing slashes (the prefix of built paths). */
+  #scriptRoot: string;
 
   /**
    * Use `Map.bind` or `Map.bindToEnviron` rather than this constructor.
@@ -197,6 +199,7 @@ export class MapAdapter {
     this.map = map;
     this.serverName = serverName;
     this.scriptName = scriptName.endsWith("/") ? scriptName : scriptName + "/";
+    this.#scriptRoot = this.scriptName.replace(/\/+$/, "");
     this.subdomain = subdomain;
     this.urlScheme = urlScheme;
     this.pathInfo = pathInfo;
@@ -489,10 +492,12 @@ export class MapAdapter {
    * urls.build("user", { id: 42 }, { forceExternal: true }); // "http://example.com/user/42"
    * ```
    */
-  build(endpoint: string, values?: unknown, options: BuildOptions = {}): string {
+  build(endpoint: string, values?: unknown, options: BuildOptions = NO_OPTIONS): string {
     this.map.update();
-    const clean: Record<string, unknown> = {};
-    if (isMultiDict(values)) {
+    let clean: Record<string, unknown> = {};
+    if (isPlainValues(values)) {
+      clean = values;
+    } else if (isMultiDict(values)) {
       for (const key of new Set(values.keys())) {
         const list = values.getlist(key);
         if (list.length === 1) clean[key] = list[0];
@@ -514,19 +519,38 @@ export class MapAdapter {
     const host = this.getHost(domainPart);
     let scheme = options.urlScheme ?? this.urlScheme;
     if (scheme) scheme = scheme === "https" || scheme === "wss" ? "https" : "http";
-    const pathTail = path.replace(/^\/+/, "");
+    let start = 0;
+    while (path.charCodeAt(start) === 47) start++;
+    const pathTail = start === 0 ? path : path.slice(start);
     let url: string;
     if (
       !options.forceExternal &&
       (this.map.hostMatching ? host === this.serverName : domainPart === this.subdomain)
     ) {
-      url = `${this.scriptName.replace(/\/+$/, "")}/${pathTail}`;
+      url = this.#scriptRoot + "/" + pathTail;
     } else {
       url = `${scheme ? scheme + ":" : ""}//${host}${this.scriptName.slice(0, -1)}/${pathTail}`;
     }
     if (options.anchor !== undefined) url += "#" + quote(options.anchor, "%!#$&'()*+,/:;=?@");
     return url;
   }
+}
+
+const NO_OPTIONS: BuildOptions = Object.freeze({});
+
+/**
+ * Whether `values` is a plain object without `null`/`undefined` entries, usable as it is
+ * (the usual case: no copy needed).
+ */
+function isPlainValues(values: unknown): values is Record<string, unknown> {
+  if (typeof values !== "object" || values === null) return false;
+  const proto = Object.getPrototypeOf(values);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const key in values) {
+    const v = (values as Record<string, unknown>)[key];
+    if (v === null || v === undefined) return false;
+  }
+  return true;
 }
 
 function isEmptyQuery(query: QueryArgs): boolean {

@@ -9,7 +9,7 @@ import type { Map } from "./map.ts";
 import type { MapAdapter } from "./map_adapter.ts";
 import { type BaseConverter, isPartIsolating, ValidationError } from "./converters.ts";
 import { parseConverterArgs, type RuleToken, tokenizeRule } from "./rule_parser.ts";
-import { encodeQueryPairs, multiItems, PATH_SAFE, quote } from "./url_quote.ts";
+import { encodeQueryPairs, PATH_SAFE, pyStr, quote, quotePlus } from "./url_quote.ts";
 
 /** What `redirectTo` may be: a target with `<name>` placeholders, or a function. */
 export type RedirectTarget =
@@ -168,6 +168,7 @@ export class Rule<R extends string = string> {
   #domainSteps: BuildStep[] = [];
   #pathSteps: BuildStep[] = [];
   #stepNames = new Set<string>();
+  #argumentList: string[] = [];
   /** Rules of the same endpoint that may make this one's URL non-canonical. */
   defaultProviders: Rule[] = [];
   /**
@@ -288,6 +289,7 @@ export class Rule<R extends string = string> {
     this.converterNames = internNames(this.converterNames);
     this.#traceKey = traceKey(this.#domainSteps) + "|" + traceKey(this.#pathSteps);
     this.#stepNames = new Set(this.converterNames);
+    this.#argumentList = [...this.arguments];
     this.#foldDefaults(this.#domainSteps);
     this.#foldDefaults(this.#pathSteps);
   }
@@ -467,9 +469,11 @@ export class Rule<R extends string = string> {
       return false;
     }
     const defaults = this.defaults;
-    for (const key of this.arguments) {
+    const required = this.#argumentList;
+    for (let i = 0; i < required.length; i++) {
+      const key = required[i]!;
       if (
-        !(defaults !== undefined && Object.hasOwn(defaults, key)) && !Object.hasOwn(values, key)
+        !Object.hasOwn(values, key) && !(defaults !== undefined && Object.hasOwn(defaults, key))
       ) {
         return false;
       }
@@ -517,20 +521,28 @@ export class Rule<R extends string = string> {
       throw e;
     }
     if (appendUnknown) {
-      let extra: Record<string, unknown> | undefined;
+      const map = this.map!;
       const defaults = this.defaults;
+      const stepNames = this.#stepNames;
+      let query = "";
+      let items: [string, unknown][] | undefined;
       for (const key in values) {
-        if (this.#stepNames.has(key)) continue;
+        if (stepNames.has(key)) continue;
         if (defaults !== undefined && Object.hasOwn(defaults, key)) continue;
-        (extra ??= {})[key] = values[key];
+        const value = values[key];
+        if (map.sortParameters) {
+          items ??= [];
+          if (Array.isArray(value) || value instanceof Set) {
+            for (const item of value) items.push([key, item]);
+          } else {
+            items.push([key, value]);
+          }
+        } else {
+          query = appendQueryValue(query, key, value);
+        }
       }
-      if (extra !== undefined) {
-        let items = multiItems(extra);
-        const map = this.map!;
-        if (map.sortParameters) items = sortItems(items, map.sortKey);
-        const query = encodeQueryPairs(items);
-        if (query !== "") path += "?" + query;
-      }
+      if (items !== undefined) query = encodeQueryPairs(sortItems(items, map.sortKey));
+      if (query !== "") path += "?" + query;
     }
     return [domain, path];
   }
@@ -539,6 +551,17 @@ export class Rule<R extends string = string> {
   toString(): string {
     return this.rule;
   }
+}
+
+/** Appends `key=value` pairs (one per item of an array value) to a query string. */
+function appendQueryValue(query: string, key: string, value: unknown): string {
+  if (Array.isArray(value) || value instanceof Set) {
+    for (const item of value) query = appendQueryValue(query, key, item);
+    return query;
+  }
+  if (value === null || value === undefined) return query;
+  const pair = quotePlus(key) + "=" + quotePlus(pyStr(value));
+  return query === "" ? pair : query + "&" + pair;
 }
 
 /** A string identifying a rule's shape, as Werkzeug compares `_trace`s. */

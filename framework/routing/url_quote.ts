@@ -12,7 +12,6 @@ export const QUERY_SAFE = "!$'()*,/:;?@";
 
 const ALWAYS_SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~";
 const HEX = "0123456789ABCDEF";
-const encoder = new TextEncoder();
 const safeTables = new Map<string, Uint8Array>();
 
 function safeTable(safe: string): Uint8Array {
@@ -28,10 +27,17 @@ function safeTable(safe: string): Uint8Array {
   return table;
 }
 
+const PATH_TABLE = safeTable(PATH_SAFE);
+const QUERY_TABLE = safeTable(QUERY_SAFE);
+
 function quoteWith(s: string, safe: string, plus: boolean): string {
-  const table = safeTable(safe);
-  let i = 0;
+  const table = safe === PATH_SAFE
+    ? PATH_TABLE
+    : safe === QUERY_SAFE
+    ? QUERY_TABLE
+    : safeTable(safe);
   const n = s.length;
+  let i = 0;
   while (i < n) {
     const c = s.charCodeAt(i);
     if (c >= 128 || table[c] === 0) break;
@@ -39,12 +45,38 @@ function quoteWith(s: string, safe: string, plus: boolean): string {
   }
   if (i === n) return s;
   let out = s.slice(0, i);
-  for (const byte of encoder.encode(s.slice(i))) {
-    if (byte < 128 && table[byte] === 1) out += String.fromCharCode(byte);
-    else if (plus && byte === 0x20) out += "+";
-    else out += "%" + HEX[byte >> 4] + HEX[byte & 15];
+  for (; i < n; i++) {
+    let c = s.charCodeAt(i);
+    if (c < 128) {
+      if (table[c] === 1) out += s[i];
+      else if (plus && c === 0x20) out += "+";
+      else out += escapeByte(c);
+      continue;
+    }
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        i++;
+      }
+    }
+    // A lone surrogate is encoded as U+FFFD, as TextEncoder would.
+    if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;
+    if (c < 0x800) {
+      out += escapeByte(0xc0 | (c >> 6)) + escapeByte(0x80 | (c & 63));
+    } else if (c < 0x10000) {
+      out += escapeByte(0xe0 | (c >> 12)) + escapeByte(0x80 | ((c >> 6) & 63)) +
+        escapeByte(0x80 | (c & 63));
+    } else {
+      out += escapeByte(0xf0 | (c >> 18)) + escapeByte(0x80 | ((c >> 12) & 63)) +
+        escapeByte(0x80 | ((c >> 6) & 63)) + escapeByte(0x80 | (c & 63));
+    }
   }
   return out;
+}
+
+function escapeByte(byte: number): string {
+  return "%" + HEX[byte >> 4] + HEX[byte & 15];
 }
 
 /**
