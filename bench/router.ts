@@ -64,38 +64,41 @@ interface Result {
   disagreements: string[];
 }
 
-/** Builds every router over the table, checks its answers, then times them in turns. */
-function runTable(table: Table): Map<string, Result> {
-  const methods = table.requests.map((r) => r.method);
-  const paths = table.requests.map((r) => r.path);
-  const prepared = routers.map((router) => {
-    const t0 = performance.now();
-    const built = router.build(table.routes);
-    built.find("GET", "/"); // a router that compiles lazily does it here
-    const buildMs = performance.now() - t0;
-    const disagreements: string[] = [];
-    for (const req of table.requests) {
-      const got = built.find(req.method, req.path);
-      if (got !== req.expected) {
-        const want = req.expected === -1 ? "no match" : table.routes[req.expected]!.path;
-        const gotText = got === -1 ? "no match" : table.routes[got]?.path ?? String(got);
-        disagreements.push(`${req.method} ${req.path}: want ${want}, got ${gotText}`);
+/**
+ * Builds every router over each table and checks its answers, then times all the
+ * (router, table) pairs in turns, so that figures compared with each other (routers on one
+ * table, one router across the growth series) were taken under the same load.
+ */
+function runTables(group: readonly Table[]): Map<string, Map<string, Result>> {
+  const prepared = group.flatMap((table) => {
+    const methods = table.requests.map((r) => r.method);
+    const paths = table.requests.map((r) => r.path);
+    return routers.map((router) => {
+      const t0 = performance.now();
+      const built = router.build(table.routes);
+      built.find("GET", "/"); // a router that compiles lazily does it here
+      const buildMs = performance.now() - t0;
+      const disagreements: string[] = [];
+      for (const req of table.requests) {
+        const got = built.find(req.method, req.path);
+        if (got !== req.expected) {
+          const want = req.expected === -1 ? "no match" : table.routes[req.expected]!.path;
+          const gotText = got === -1 ? "no match" : table.routes[got]?.path ?? String(got);
+          disagreements.push(`${req.method} ${req.path}: want ${want}, got ${gotText}`);
+        }
       }
-    }
-    return { built, buildMs, disagreements };
+      const run = () => built.loop(methods, paths);
+      return { table, router, run, opsPerCall: paths.length, buildMs, disagreements };
+    });
   });
-  const measured = measureInterleaved(
-    prepared.map(({ built }) => ({
-      run: () => built.loop(methods, paths),
-      opsPerCall: paths.length,
-    })),
-    timing,
-  );
-  return new Map(routers.map((router, i) => {
-    const { buildMs, disagreements } = prepared[i]!;
+  const measured = measureInterleaved(prepared, timing);
+  const results = new Map<string, Map<string, Result>>();
+  prepared.forEach(({ table, router, buildMs, disagreements }, i) => {
     const { opsPerSecond, nsPerOp } = measured[i]!;
-    return [router.name, { opsPerSecond, nsPerOp, buildMs, disagreements }];
-  }));
+    if (!results.has(table.name)) results.set(table.name, new Map());
+    results.get(table.name)!.set(router.name, { opsPerSecond, nsPerOp, buildMs, disagreements });
+  });
+  return results;
 }
 
 const withPhial = !Deno.args.includes("--no-phial");
@@ -107,8 +110,11 @@ const tables: Table[] = [
   ...GROWTH_SIZES.map((n) => makeTable(`generated ${n.toLocaleString("en")}`, generateRoutes(n))),
 ];
 
-const results = new Map<string, Map<string, Result>>();
-for (const table of tables) results.set(table.name, runTable(table));
+const results = new Map<string, Map<string, Result>>([
+  ...runTables(tables.slice(0, 1)),
+  ...runTables(tables.slice(1, 2)),
+  ...runTables(tables.slice(2)), // the growth series, all sizes in turns
+]);
 
 const out: string[] = [];
 const kinds = (t: Table) => {
@@ -120,7 +126,8 @@ out.push(
     quick ? "quick" : "full"
   } timing)`,
   "",
-  `Matches per second (best of ${timing.rounds} rounds, routers timed in turns) over ${REQUESTS_PER_TABLE} seeded ` +
+  `Matches per second (best of ${timing.rounds} rounds; routers, and the growth series' ` +
+    `sizes, timed in turns) over ${REQUESTS_PER_TABLE} seeded ` +
     `requests per table; mix static/parametric/missing ≈ ${MIX.static}/${MIX.parametric}/` +
     `${MIX.missing}.`,
   "",
@@ -148,26 +155,32 @@ out.push(markdownTable(
   }),
 ));
 
-// Where the time goes: each part of the GitHub table's mix timed on its own.
-const github = tables[0]!;
+// Where the time goes: each part of the mix timed on its own, on the GitHub table and on
+// the largest generated one.
 const kindNames: BenchRequest["kind"][] = ["static", "parametric", "missing"];
-const byKind = kindNames.map((kind) => {
-  const subset = github.requests.filter((r) => r.kind === kind);
-  const methods = subset.map((r) => r.method);
-  const paths = subset.map((r) => r.path);
-  const built = routers.map((r) => r.build(github.routes));
-  return measureInterleaved(
-    built.map((b) => ({ run: () => b.loop(methods, paths), opsPerCall: paths.length })),
-    { ...timing, rounds: Math.min(timing.rounds ?? 5, 5) },
-  );
+const kindTables = [tables[0]!, tables[tables.length - 1]!];
+const byKind = kindTables.map((table) => {
+  const built = routers.map((r) => r.build(table.routes));
+  return kindNames.map((kind) => {
+    const subset = table.requests.filter((r) => r.kind === kind);
+    const methods = subset.map((r) => r.method);
+    const paths = subset.map((r) => r.path);
+    return measureInterleaved(
+      built.map((b) => ({ run: () => b.loop(methods, paths), opsPerCall: paths.length })),
+      { ...timing, rounds: Math.min(timing.rounds ?? 5, 5) },
+    );
+  });
 });
 out.push(
   "",
-  `Time per match by kind of request on ${github.name} (ns):`,
+  "Time per match by kind of request (ns):",
   "",
   markdownTable(
-    ["router", ...kindNames],
-    routers.map((r, i) => [r.name, ...byKind.map((m) => m[i]!.nsPerOp.toFixed(0))]),
+    ["router", ...kindTables.flatMap((t) => kindNames.map((k) => `${t.name}: ${k}`))],
+    routers.map((r, i) => [
+      r.name,
+      ...byKind.flatMap((perKind) => perKind.map((m) => m[i]!.nsPerOp.toFixed(0))),
+    ]),
   ),
 );
 
