@@ -36,12 +36,44 @@ export const HOP_BY_HOP_HEADERS: ReadonlySet<string> = new Set([
  * @returns `true` for `Connection`, `Keep-Alive`, `Transfer-Encoding`, and the rest.
  */
 export function isHopByHop(name: string): boolean {
-  // Every hop-by-hop name is 2 to 19 characters long and starts with c, k, p, t or u.
-  const n = name.length;
-  if (n < 2 || n > 19) return false;
-  const c = name.charCodeAt(0) | 0x20;
-  if (c !== 0x63 && c !== 0x6b && c !== 0x70 && c !== 0x74 && c !== 0x75) return false;
-  return HOP_BY_HOP_HEADERS.has(name.toLowerCase());
+  // Most names are ruled out by their length alone, without lowercasing anything.
+  switch (name.length) {
+    case 2:
+      return equalsLower(name, "te");
+    case 7:
+      return equalsLower(name, "trailer") || equalsLower(name, "upgrade");
+    case 8:
+      return equalsLower(name, "trailers");
+    case 10:
+      return equalsLower(name, "connection") || equalsLower(name, "keep-alive");
+    case 17:
+      return equalsLower(name, "transfer-encoding");
+    case 18:
+      return equalsLower(name, "proxy-authenticate");
+    case 19:
+      return equalsLower(name, "proxy-authorization");
+    default:
+      return false;
+  }
+}
+
+/**
+ * Whether `name` equals `lower` (a lowercase ASCII name) ignoring ASCII case, without
+ * allocating a lowercased copy.
+ *
+ * @param name A header name.
+ * @param lower The lowercase name to compare with.
+ * @returns `true` when they match.
+ */
+export function equalsLower(name: string, lower: string): boolean {
+  const n = lower.length;
+  if (name.length !== n) return false;
+  for (let i = 0; i < n; i++) {
+    let c = name.charCodeAt(i);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== lower.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 /**

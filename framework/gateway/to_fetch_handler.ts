@@ -7,6 +7,7 @@
 import type { AppObject, Environ } from "./types.ts";
 import { type AppResponse, completeText, startApp } from "./run_app.ts";
 import { reasonPhrase } from "./status_reasons.ts";
+import { equalsLower } from "./header_validation.ts";
 import { environFromRequest, type FetchRequestInfo } from "./environ_from_request.ts";
 import { BodyInput } from "./input_stream.ts";
 
@@ -90,9 +91,9 @@ function headerFlags(headers: [string, string][]): number {
   for (let i = 0; i < headers.length; i++) {
     const name = headers[i]![0];
     if (name.length === 6) {
-      if (name.toLowerCase() === "server") flags |= HAS_SERVER;
+      if (equalsLower(name, "server")) flags |= HAS_SERVER;
     } else if (name.length === 12) {
-      if (name.toLowerCase() === "content-type") flags |= HAS_CONTENT_TYPE;
+      if (equalsLower(name, "content-type")) flags |= HAS_CONTENT_TYPE;
     }
   }
   return flags;
@@ -267,10 +268,12 @@ export function toFetchResponder(
       );
     }
     try {
-      const reason = response.status.slice(4);
-      const fetchResponse = !canonicalStatusText && reason === reasonPhrase(status)
+      const line = response.status;
+      const canonical = reasonPhrase(status);
+      const fetchResponse = !canonicalStatusText && line.length === canonical.length + 4 &&
+          line.endsWith(canonical)
         ? new Response(body, { status })
-        : new Response(body, { status, statusText: reason });
+        : new Response(body, { status, statusText: line.slice(4) });
       // Appending one by one is much cheaper in Deno than a headers list in the init.
       const target = fetchResponse.headers;
       // A string body came with fetch's own text/plain Content-Type: the app's replaces it.
@@ -278,7 +281,7 @@ export function toFetchResponder(
       for (let i = 0; i < headers.length; i++) {
         const header = headers[i]!;
         const name = header[0];
-        if (replaceType && name.length === 12 && name.toLowerCase() === "content-type") {
+        if (replaceType && equalsLower(name, "content-type")) {
           target.set(name, header[1]);
           replaceType = false;
         } else {
