@@ -103,6 +103,15 @@ export function statusReason(code: number): string {
  * ```
  */
 export function statusLine(code: number): string {
+  const cached = STATUS_LINES.get(code);
+  if (cached !== undefined) return cached;
   const reason = HTTP_STATUS_CODES[code];
   return reason === undefined ? `${code} UNKNOWN` : `${code} ${reason.toUpperCase()}`;
 }
+
+const STATUS_LINES: Map<number, string> = new Map(
+  Object.entries(HTTP_STATUS_CODES).map(([code, reason]) => [
+    Number(code),
+    `${code} ${reason.toUpperCase()}`,
+  ]),
+);
