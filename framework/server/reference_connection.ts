@@ -331,6 +331,9 @@ export class ReferenceConnection {
 
     const http10 = head.protocol === "HTTP/1.0";
     let keepAlive = head.keepAlive && !this.#closing;
+    // A client still waiting for its 100 Continue may or may not send the body now: the
+    // connection cannot be reused, so the response says so.
+    if (body !== undefined && head.expectContinue && !continueSent) keepAlive = false;
     const knownLength = response.complete ? totalLength(response.chunks) : -1;
     const cached = settings.headCache.get(
       response.status,

@@ -201,6 +201,7 @@ Deno.test("reference engine sends no 100 Continue to an app that does not read, 
       );
       const response = await wire.response();
       assert.equal(response.status, 200);
+      assert.equal(response.headers["connection"], "close");
       assert.equal(await wire.closedByServer(), true);
     } finally {
       wire.close();
