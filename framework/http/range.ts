@@ -47,20 +47,25 @@ export class ContentRange {
   stop: number | null = null;
   /** The complete length, or `null` when unknown (`*`). */
   length: number | null = null;
+  /** Called after `set()` / `unset()` (a response keeps its header in step). */
+  onUpdate: ((range: ContentRange) => void) | null = null;
 
   /**
    * @param units The units (`"bytes"`).
    * @param start The first byte.
    * @param stop One past the last byte.
    * @param length The complete length.
+   * @param onUpdate Called after each later `set()` / `unset()`.
    */
   constructor(
     units: string | null,
     start: number | null,
     stop: number | null,
     length: number | null = null,
+    onUpdate: ((range: ContentRange) => void) | null = null,
   ) {
     this.set(start, stop, length, units);
+    this.onUpdate = onUpdate;
   }
 
   /** Replaces the range; an invalid one is a `TypeError`. */
@@ -77,6 +82,7 @@ export class ContentRange {
     this.start = start;
     this.stop = stop;
     this.length = length;
+    this.onUpdate?.(this);
   }
 
   /** Clears the range (the header should not be sent). */

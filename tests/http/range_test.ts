@@ -163,3 +163,12 @@ Deno.test("parseIfRangeHeader gives a date or an etag, as Werkzeug", () => {
     assert.equal(ifRange.toHeader(), toHeader, header);
   }
 });
+
+Deno.test("ContentRange calls onUpdate after set and unset", () => {
+  const seen: string[] = [];
+  const cr = new ContentRange("bytes", 0, 10, 100, (c) => seen.push(c.toHeader()));
+  assert.deepEqual(seen, []);
+  cr.set(10, 20, 100);
+  cr.unset();
+  assert.deepEqual(seen, ["bytes 10-19/100", ""]);
+});
