@@ -116,7 +116,9 @@ export class ReferenceConnection {
         () => this.close(),
         () => this.close(),
       );
-      this.deadline = 0;
+      // Should even that write hang, the next deadline closes the socket.
+      this.phase = "lingering";
+      this.deadline = this.#settings.clock.now + LINGER_TIME;
     } else this.close();
   }
 
