@@ -412,6 +412,7 @@ export class StateMachineMatcher {
         ? this.#walk(entry, path, 1)
         : this.#walk(next, path, 0);
       if (rv !== null) return rv;
+      this.valueCount = 0;
     }
     const dynamic = root.dynamic;
     for (let i = 0; i < dynamic.length; i++) {
@@ -579,8 +580,11 @@ export class StateMachineMatcher {
         }
       }
       if (child !== null) {
+        const mark = this.valueCount;
         const rv = this.#walk(child, path, after);
         if (rv !== null) return rv;
+        // The static branch may have captured values before it failed.
+        this.valueCount = mark;
       }
       const dynamic = state.dynamic;
       if (dynamic.length > 0) {
