@@ -2,6 +2,7 @@
 // phial's answers with the ones Werkzeug 3.1 gave.
 import assert from "node:assert/strict";
 import {
+  BuildError,
   Map as UrlMap,
   type MapAdapter,
   type MapOptions,
@@ -16,6 +17,7 @@ interface FuzzCase {
   map: MapOptions;
   rules: [string, RuleOptions][];
   results: [string, string, unknown[]][];
+  builds: [string, Record<string, unknown>, string | null, unknown[]][];
 }
 
 function outcome(adapter: MapAdapter, path: string, method: string): unknown[] {
@@ -40,6 +42,28 @@ function outcome(adapter: MapAdapter, path: string, method: string): unknown[] {
       } catch {
         mismatches.push(
           `${method} ${path}: got ${JSON.stringify(got)}, Werkzeug ${JSON.stringify(want)}`,
+        );
+      }
+    }
+    assert.deepStrictEqual(mismatches, [], `rules ${JSON.stringify(c.rules)}`);
+  });
+
+  Deno.test(`MapAdapter.build agrees with Werkzeug on random rule set ${n}`, () => {
+    const urls = new UrlMap(c.rules.map(([s, o]) => new Rule(s, o)), c.map).bind("example.com");
+    const mismatches: string[] = [];
+    for (const [endpoint, values, method, want] of c.builds) {
+      let got: unknown[];
+      try {
+        got = ["ok", urls.build(endpoint, values, method === null ? {} : { method })];
+      } catch (e) {
+        got = e instanceof BuildError ? ["BuildError", e.message] : ["error"];
+      }
+      try {
+        assert.deepStrictEqual(got, want);
+      } catch {
+        mismatches.push(
+          `${endpoint} ${JSON.stringify(values)} ${method}: got ${JSON.stringify(got)}, ` +
+            `Werkzeug ${JSON.stringify(want)}`,
         );
       }
     }
