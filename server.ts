@@ -382,39 +382,256 @@ function urlHost(hostname: string): string {
   return hostname.includes(":") ? `[${hostname}]` : hostname;
 }
 
-/** `--reload`: run the same command under `deno run --watch`, which restarts on changes. */
-async function runWithReload(args: string[]): Promise<number> {
+/**
+ * `--reload`: runs the same command under `deno run --watch`, which restarts it when a
+ * source file changes. The watcher runs the server in its own process and outlives it, so
+ * on SIGINT/SIGTERM the signal is passed on, the server shuts down gracefully, and then
+ * the watcher is stopped.
+ */
+async function runWithReload(args: string[], gracefulSeconds: number): Promise<number> {
   const childArgs = args.filter((a) => a !== "--reload");
-  const command = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "--watch",
-      "--no-clear-screen",
-      new URL(import.meta.url).href,
-      ...childArgs,
-    ],
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--watch", "--no-clear-screen", import.meta.url, ...childArgs],
     stdin: "inherit",
-    stdout: "inherit",
+    stdout: "piped",
     stderr: "inherit",
-  });
-  const child = command.spawn();
-  const forward = (signal: Deno.Signal) => () => {
+  }).spawn();
+  let stopping = false;
+  const kill = (signal: Deno.Signal) => {
     try {
       child.kill(signal);
     } catch {
       // already gone
     }
   };
-  const onInt = forward("SIGINT");
-  const onTerm = forward("SIGTERM");
+  const output = forwardLines(child.stdout, (line) => {
+    writeAll(Deno.stdout, line + "\n");
+    if (stopping && line.includes("Shutting down: done")) kill("SIGKILL");
+  });
+  let bound: ReturnType<typeof setTimeout> | undefined;
+  const onSignal = (signal: Deno.Signal) => () => {
+    if (stopping) return kill("SIGKILL");
+    stopping = true;
+    kill(signal);
+    bound = setTimeout(() => kill("SIGKILL"), gracefulSeconds * 1000 + 3000);
+  };
+  const onInt = onSignal("SIGINT");
+  const onTerm = onSignal("SIGTERM");
   Deno.addSignalListener("SIGINT", onInt);
   Deno.addSignalListener("SIGTERM", onTerm);
   const status = await child.status;
+  clearTimeout(bound);
   Deno.removeSignalListener("SIGINT", onInt);
   Deno.removeSignalListener("SIGTERM", onTerm);
-  // deno --watch ends on a signal; a stop we asked for is a clean exit.
-  return status.signal === "SIGINT" || status.signal === "SIGTERM" ? 0 : status.code;
+  await output;
+  return stopping ? 0 : status.code;
+}
+
+/** Set in the environment of worker processes that a `--workers N` master starts. */
+const WORKER_ENV = "PHIAL_WORKER";
+
+function listenFailure(error: unknown, where: string): number {
+  if (error instanceof Deno.errors.AddrInUse) {
+    return fail(`Cannot listen on ${where}: address already in use`);
+  }
+  if (error instanceof Deno.errors.AddrNotAvailable) {
+    return fail(`Cannot listen on ${where}: address not available`);
+  }
+  if (error instanceof Deno.errors.PermissionDenied) {
+    return fail(`Cannot listen on ${where}: permission denied`);
+  }
+  if (error instanceof Error) return fail(`Cannot listen on ${where}: ${error.message}`);
+  throw error;
+}
+
+/**
+ * Worker processes share one port through SO_REUSEPORT (Linux spreads connections across
+ * them). `ServeOptions` has no `reusePort` yet, so a worker sets it on every listener it
+ * opens; the worker's command line carries `--unstable-net`, which `Deno.listen` needs for it.
+ */
+function forceReusePort(): void {
+  const deno = Deno as unknown as Record<string, unknown>;
+  const listen = Deno.listen as (options: Record<string, unknown>) => unknown;
+  const serveFetch = Deno.serve as (...args: unknown[]) => unknown;
+  deno.listen = (options: Record<string, unknown>) =>
+    listen.call(
+      Deno,
+      options?.transport === undefined || options.transport === "tcp"
+        ? { ...options, reusePort: true }
+        : options,
+    );
+  deno.serve = (...args: unknown[]) => {
+    const first = args[0];
+    if (typeof first === "object" && first !== null) {
+      args[0] = { ...first, reusePort: true };
+    }
+    return serveFetch.apply(Deno, args);
+  };
+}
+
+/** Reads a child's output line by line, handing each whole line to `onLine`. */
+async function forwardLines(
+  stream: ReadableStream<Uint8Array>,
+  onLine: (line: string) => void,
+): Promise<void> {
+  let pending = "";
+  try {
+    for await (const text of stream.pipeThrough(new TextDecoderStream())) {
+      pending += text;
+      let nl: number;
+      while ((nl = pending.indexOf("\n")) >= 0) {
+        onLine(pending.slice(0, nl));
+        pending = pending.slice(nl + 1);
+      }
+    }
+  } catch {
+    // The child went away.
+  }
+  if (pending !== "") onLine(pending);
+}
+
+/**
+ * `--workers N`: a master that checks the app and the port, starts N worker processes
+ * listening on the same port, restarts any that die, and on SIGINT/SIGTERM stops them
+ * gracefully (as gunicorn's arbiter does).
+ */
+async function runMaster(options: CliOptions): Promise<number> {
+  const where = `${urlHost(options.hostname)}:${options.port}`;
+  let port: number;
+  try {
+    // Resolves port 0 to a real port once, so that every worker binds the same one.
+    const probe = Deno.listen({ hostname: options.hostname, port: options.port });
+    port = (probe.addr as Deno.NetAddr).port;
+    probe.close();
+  } catch (error) {
+    return listenFailure(error, where);
+  }
+  const childArgs = [
+    "run",
+    "-A",
+    "--unstable-net",
+    import.meta.url,
+    options.spec,
+    "--host",
+    options.hostname,
+    "--port",
+    String(port),
+    "--engine",
+    options.engine,
+    "--access-log",
+    options.accessLog ? "-" : "off",
+    "--graceful-timeout",
+    String(options.gracefulTimeout),
+    "--workers",
+    String(options.workers),
+  ];
+  info(`Starting phial (engine: ${options.engine}, workers: ${options.workers})`);
+
+  const workers = new Set<Deno.ChildProcess>();
+  let stopping = false;
+  let quickDeaths = 0;
+  let failed: ((reason: string) => void) | undefined;
+  const failure = new Promise<string>((resolve) => (failed = resolve));
+
+  const spawn = (): Promise<void> => {
+    const started = Date.now();
+    const child = new Deno.Command(Deno.execPath(), {
+      args: childArgs,
+      env: { [WORKER_ENV]: "1" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    workers.add(child);
+    let booted!: () => void;
+    const ready = new Promise<void>((resolve) => (booted = resolve));
+    forwardLines(child.stdout, (line) => {
+      if (line.includes("Booting worker with pid")) booted();
+      writeAll(Deno.stdout, line + "\n");
+    });
+    forwardLines(child.stderr, (line) => writeAll(Deno.stderr, line + "\n"));
+    child.status.then((status) => {
+      workers.delete(child);
+      if (stopping) return;
+      const how = status.signal ? `signal ${status.signal}` : `code ${status.code}`;
+      // A worker that dies right after starting will most likely die again: give up
+      // after a few in a row rather than restart forever.
+      quickDeaths = Date.now() - started < 2000 ? quickDeaths + 1 : 0;
+      if (quickDeaths >= 5) {
+        failed?.(`Workers keep exiting at start (last: pid ${child.pid}, ${how}); giving up`);
+        return;
+      }
+      info(`Worker (pid:${child.pid}) exited with ${how}; starting a new one`);
+      spawn();
+    });
+    return ready;
+  };
+
+  const stopAll = async (): Promise<void> => {
+    stopping = true;
+    const all = [...workers];
+    for (const child of all) {
+      try {
+        child.kill("SIGTERM");
+      } catch {
+        // already gone
+      }
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const bound = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, options.gracefulTimeout * 1000 + 3000);
+    });
+    await Promise.race([Promise.all(all.map((c) => c.status)), bound]);
+    clearTimeout(timer);
+    for (const child of workers) {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+    await Promise.all(all.map((c) => c.status));
+  };
+
+  let signalled!: (name: string) => void;
+  const signal = new Promise<string>((resolve) => (signalled = resolve));
+  const onInt = () => signalled("int");
+  const onTerm = () => signalled("term");
+  Deno.addSignalListener("SIGINT", onInt);
+  Deno.addSignalListener("SIGTERM", onTerm);
+  try {
+    const booting = Promise.all(Array.from({ length: options.workers }, spawn));
+    let bootTimer: ReturnType<typeof setTimeout> | undefined;
+    const boot = await Promise.race([
+      booting.then(() => "ready" as const),
+      failure.then((reason) => ({ reason })),
+      signal.then((name) => ({ name })),
+      new Promise<{ reason: string }>((resolve) => {
+        bootTimer = setTimeout(
+          () => resolve({ reason: "Workers did not start within 30 s" }),
+          30000,
+        );
+      }),
+    ]);
+    clearTimeout(bootTimer);
+    if (boot !== "ready") {
+      await stopAll();
+      return "reason" in boot ? fail(boot.reason) : 0;
+    }
+    info(`Listening at: http://${urlHost(options.hostname)}:${port} (${Deno.pid})`);
+    const end = await Promise.race([
+      signal.then((name) => ({ name })),
+      failure.then((reason) => ({ reason })),
+    ]);
+    if ("name" in end) info(`Handling signal: ${end.name}`);
+    await stopAll();
+    if ("reason" in end) return fail(end.reason);
+    info("Shutting down: done");
+    return 0;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onInt);
+    Deno.removeSignalListener("SIGTERM", onTerm);
+  }
 }
 
 async function main(args: string[]): Promise<number> {
@@ -429,23 +646,22 @@ async function main(args: string[]): Promise<number> {
     writeAll(Deno.stdout, USAGE + "\n");
     return 0;
   }
-  if (options.reload) {
-    return await runWithReload(args);
-  }
-  if (options.workers > 1) {
-    return fail("--workers N with N > 1 is not supported yet (serve with --workers 1)");
-  }
+  const isWorker = Deno.env.get(WORKER_ENV) === "1";
 
   let app: AppObject;
   try {
+    // A master (--workers, --reload) loads the app too, so that a broken app is one clear
+    // error at once, not one per worker or a watcher waiting for a fix.
     app = await loadApp(options.spec, Deno.cwd());
   } catch (error) {
     if (error instanceof AppLoadError) return fail(error.message);
     throw error;
   }
+  if (options.reload) return await runWithReload(args, options.gracefulTimeout);
+  if (options.workers > 1 && !isWorker) return await runMaster(options);
+  if (isWorker) forceReusePort();
 
   let handle: ServerHandle;
-  const where = `${urlHost(options.hostname)}:${options.port}`;
   try {
     handle = serve(app, {
       hostname: options.hostname,
@@ -456,30 +672,28 @@ async function main(args: string[]): Promise<number> {
       ...(options.accessLog ? { accessLog: accessLogger() } : {}),
     });
   } catch (error) {
-    if (error instanceof Deno.errors.AddrInUse) {
-      return fail(`Cannot listen on ${where}: address already in use`);
-    }
-    if (error instanceof Deno.errors.AddrNotAvailable) {
-      return fail(`Cannot listen on ${where}: address not available`);
-    }
-    if (error instanceof Deno.errors.PermissionDenied) {
-      return fail(`Cannot listen on ${where}: permission denied`);
-    }
-    if (error instanceof Error) return fail(`Cannot listen on ${where}: ${error.message}`);
-    throw error;
+    return listenFailure(error, `${urlHost(options.hostname)}:${options.port}`);
   }
 
-  info(`Starting phial (engine: ${options.engine})`);
-  info(`Listening at: http://${urlHost(handle.addr.hostname)}:${handle.addr.port} (${Deno.pid})`);
+  if (isWorker) {
+    info(`Booting worker with pid: ${Deno.pid}`);
+  } else {
+    info(`Starting phial (engine: ${options.engine})`);
+    info(
+      `Listening at: http://${urlHost(handle.addr.hostname)}:${handle.addr.port} (${Deno.pid})`,
+    );
+  }
 
   let stopping = false;
   const onSignal = (name: string) => () => {
     if (stopping) {
+      // A worker gets Ctrl-C from the terminal and SIGTERM from its master: both mean stop.
+      if (isWorker) return;
       info(`Handling signal: ${name} again, exiting now`);
       Deno.exit(1);
     }
     stopping = true;
-    info(`Handling signal: ${name}`);
+    if (!isWorker) info(`Handling signal: ${name}`);
     // Bounded even if an engine overruns its own graceful timeout.
     const bound = setTimeout(() => {
       info("Graceful timeout exceeded, exiting");
@@ -495,7 +709,7 @@ async function main(args: string[]): Promise<number> {
   await handle.finished;
   Deno.removeSignalListener("SIGINT", onInt);
   Deno.removeSignalListener("SIGTERM", onTerm);
-  info("Shutting down: done");
+  if (!isWorker) info("Shutting down: done");
   return 0;
 }
 

@@ -87,8 +87,14 @@ class Cli {
       await this.#pump;
       throw new Error(`server.ts did not exit within ${ms} ms`);
     }
-    await this.#pump;
-    return { code: status.code, stderr: await this.stderr };
+    // A grandchild that outlived its parent could hold the pipes open: do not wait forever.
+    let drain: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.all([this.#pump, this.stderr]),
+      new Promise((resolve) => (drain = setTimeout(resolve, 3000))),
+    ]);
+    clearTimeout(drain);
+    return { code: status.code, stderr: await Promise.race([this.stderr, Promise.resolve("")]) };
   }
 
   kill(signal: Deno.Signal = "SIGTERM"): void {
@@ -308,3 +314,96 @@ Deno.test("server.ts: bad flags are one line on stderr and exit 1", async () => 
   ];
   for (const [args, re] of cases) assertOneLineError(await failing(args), re);
 });
+
+Deno.test("server.ts --workers 2 serves from two worker processes and stops them on SIGTERM", async () => {
+  const cli = new Cli(["examples/class_app.ts", "--port", "0", "--workers", "2"]);
+  try {
+    const { port, pid } = await cli.listening();
+    assert.equal(pid, cli.child.pid, "the Listening line names the master");
+    const booted = cli.lines.flatMap((l) => {
+      const m = /Booting worker with pid: (\d+)/.exec(l);
+      return m ? [Number(m[1])] : [];
+    });
+    assert.equal(booted.length, 2);
+    assert.equal(booted.includes(pid), false);
+    for (let i = 0; i < 4; i++) {
+      const res = await fetch(`http://127.0.0.1:${port}/`);
+      assert.match(await res.text(), /^Hello, web! \(request \d\)\n$/);
+    }
+    await cli.waitFor(/"GET \/ HTTP\/1\.1" 200/);
+    // A worker that dies is replaced.
+    Deno.kill(booted[0]!, "SIGKILL");
+    await cli.waitFor(new RegExp(`Worker \\(pid:${booted[0]}\\) exited`));
+    await until(() => cli.lines.filter((l) => l.includes("Booting worker")).length === 3);
+    assert.equal(
+      (await (await fetch(`http://127.0.0.1:${port}/`)).text()).startsWith("Hello"),
+      true,
+    );
+    cli.kill("SIGTERM");
+    assert.equal((await cli.exit()).code, 0);
+    const workers = cli.lines.flatMap((l) => {
+      const m = /Booting worker with pid: (\d+)/.exec(l);
+      return m ? [Number(m[1])] : [];
+    });
+    for (const worker of workers) {
+      let alive = true;
+      try {
+        await Deno.stat(`/proc/${worker}`);
+      } catch {
+        alive = false;
+      }
+      assert.equal(alive, false, `worker ${worker} has exited`);
+    }
+  } finally {
+    cli.kill("SIGKILL");
+  }
+});
+
+Deno.test("server.ts --workers or --reload with a broken app is still one line and exit 1", async () => {
+  for (const flag of [["--workers", "3"], ["--reload"]]) {
+    assertOneLineError(
+      await failing(["examples/hello.ts:nope", ...flag]),
+      /Failed to find attribute "nope"/,
+    );
+  }
+});
+
+Deno.test("server.ts --reload restarts the server when the app's file changes", async () => {
+  await withTempModule(
+    `export function app(environ, startResponse) {
+       startResponse("200 OK", [["Content-Type", "text/plain"]]);
+       return ["version 1"];
+     }\n`,
+    async (path) => {
+      const cli = new Cli([path, "--port", "0", "--access-log", "off", "--reload"]);
+      try {
+        const first = await cli.listening();
+        assert.equal(await (await fetch(`http://127.0.0.1:${first.port}/`)).text(), "version 1");
+        const before = cli.lines.length;
+        await Deno.writeTextFile(
+          path,
+          (await Deno.readTextFile(path)).replace("version 1", "version 2"),
+        );
+        let port = 0;
+        await until(() => {
+          const line = cli.lines.slice(before).find((l) => LISTENING.test(l));
+          if (line) port = Number(LISTENING.exec(line)![1]);
+          return port !== 0;
+        }, 20000);
+        assert.equal(await (await fetch(`http://127.0.0.1:${port}/`)).text(), "version 2");
+        cli.kill("SIGTERM");
+        assert.equal((await cli.exit()).code, 0);
+      } finally {
+        cli.kill("SIGKILL");
+      }
+    },
+  );
+});
+
+async function until(check: () => boolean, ms = 10000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
