@@ -188,6 +188,15 @@ class RawClient {
     }
   }
 
+  /** Reads one interim (1xx) response head and returns its status. */
+  async interim(): Promise<number> {
+    const statusLine = await this.#line();
+    const m = /^HTTP\/\d\.\d (1\d\d)/.exec(statusLine);
+    if (!m) throw new Error(`expected an interim response, got ${JSON.stringify(statusLine)}`);
+    while ((await this.#line()) !== "");
+    return Number(m[1]);
+  }
+
   /** Resolves true when the server closes the connection (with nothing more sent). */
   async closedByServer(): Promise<boolean> {
     if (this.#buf.length > 0) return false;
@@ -378,6 +387,69 @@ function conformance(engine: EngineName): void {
           assert.equal(dec.decode(res.body), `request ${i}`);
           assert.notEqual(header(res, "connection")?.toLowerCase(), "close");
         }
+      } finally {
+        client.close();
+      }
+    });
+  });
+
+  test("answers pipelined requests in order", async () => {
+    const app: WsgiApp = (environ, startResponse) => {
+      startResponse("200 OK", [["Content-Type", "text/plain"]]);
+      return [environ.PATH_INFO];
+    };
+    await withServer(engine, validator(app), async (_base, port) => {
+      const client = await RawClient.open(port);
+      try {
+        await client.write(
+          "GET /one HTTP/1.1\r\nHost: x\r\n\r\n" +
+            "POST /two HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc" +
+            "GET /three HTTP/1.1\r\nHost: x\r\n\r\n",
+        );
+        for (const path of ["/one", "/two", "/three"]) {
+          assert.equal(dec.decode((await client.response()).body), path);
+        }
+      } finally {
+        client.close();
+      }
+    });
+  });
+
+  test("skips a request body the app did not read before the next keep-alive request", async () => {
+    await withServer(engine, validator(environEcho), async (_base, port) => {
+      const client = await RawClient.open(port);
+      try {
+        await client.write(
+          "POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\nGET /bad HT",
+        );
+        assert.equal(JSON.parse(dec.decode((await client.response()).body)).PATH_INFO, "/a");
+        await client.write(
+          "POST /b HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" +
+            "4\r\nGET \r\n0\r\n\r\n",
+        );
+        assert.equal(JSON.parse(dec.decode((await client.response()).body)).PATH_INFO, "/b");
+        await client.write("GET /c HTTP/1.1\r\nHost: x\r\n\r\n");
+        assert.equal(JSON.parse(dec.decode((await client.response()).body)).PATH_INFO, "/c");
+      } finally {
+        client.close();
+      }
+    });
+  });
+
+  test("Expect: 100-continue gets 100 Continue before the body is sent", async () => {
+    await withServer(engine, validator(bodyEcho), async (_base, port) => {
+      const client = await RawClient.open(port);
+      try {
+        await client.write(
+          "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n" +
+            "Expect: 100-continue\r\n\r\n",
+        );
+        const interim = await client.interim();
+        assert.equal(interim, 100);
+        await client.write("hello");
+        const res = await client.response();
+        assert.equal(res.status, 200);
+        assert.equal(dec.decode(res.body), "hello");
       } finally {
         client.close();
       }
