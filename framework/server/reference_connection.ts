@@ -307,7 +307,17 @@ export class ReferenceConnection {
     if (body === undefined) environ["wsgi.input"] = EMPTY_INPUT;
     else {
       const source = body;
-      const pull = () => source.pull();
+      // A client that stops sending its body is timed out like a slow head; the deadline
+      // runs only while the engine waits on the socket for the app.
+      const clear = () => {
+        if (this.phase === "busy") this.deadline = 0;
+      };
+      const pull = () => {
+        this.deadline = settings.clock.now + settings.headTimeout;
+        const next = source.pull();
+        next.then(clear, clear);
+        return next;
+      };
       environ["wsgi.input"] = head.expectContinue
         ? new BodyInput(pull, {
           onFirstRead: () => {
@@ -326,6 +336,8 @@ export class ReferenceConnection {
         await this.#sendError(body.error.status, head.method, head.target, head.protocol);
         return false;
       }
+      // An app that failed because the client went away is not at fault.
+      if (this.#closed || isConnectionError(error)) return false;
       reportError(error);
       await this.#sendError(500, head.method, head.target, head.protocol);
       return false;

@@ -514,3 +514,35 @@ Deno.test("reference engine's 413 reaches a client that is still sending its bod
     }
   });
 });
+
+Deno.test("reference engine times out a client that stops sending its body", async () => {
+  let failed!: (error: unknown) => void;
+  const failure = new Promise<unknown>((resolve) => failed = resolve);
+  const app = async (environ: Environ, startResponse: StartResponse) => {
+    try {
+      await environ["wsgi.input"].read();
+    } catch (error) {
+      failed(error);
+      throw error;
+    }
+    startResponse("200 OK", []);
+    return ["read it all"];
+  };
+  await withServer(app, { headTimeout: 300 }, async (port) => {
+    const wire = await Wire.open(port);
+    try {
+      await wire.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc");
+      const started = Date.now();
+      assert.ok(await failure);
+      assert.ok(Date.now() - started < 2000);
+      assert.equal(await wire.closedByServer(), true);
+      const next = await request(
+        port,
+        "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc",
+      );
+      assert.equal(next.body, "read it all");
+    } finally {
+      wire.close();
+    }
+  });
+});
