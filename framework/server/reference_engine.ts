@@ -110,7 +110,9 @@ class ReferenceServer implements ServerHandle {
  *
  * Keep-alive follows HTTP/1.0 and 1.1 rules, pipelined requests are answered in order,
  * `Expect: 100-continue` is answered when the app first reads `wsgi.input`, and bad input
- * gets 400/413/414/431/501/505 without disturbing other connections.
+ * gets 400/413/414/431/501/505 without disturbing other connections. `headTimeout` bounds
+ * both a request head and any wait for request body bytes; `keepAliveTimeout` bounds the
+ * idle time between requests.
  *
  * @param app A `WsgiApp` function or an object with a `wsgiApp` method.
  * @param options Address, limits, access log and shutdown signal.
