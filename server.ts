@@ -39,6 +39,26 @@ export interface ServerAddress {
   port: number;
 }
 
+function toServerAddress(
+  address: ServerAddress | [string, number],
+): { hostname: string; port: number } {
+  if (Array.isArray(address)) {
+    const [hostname, port] = address;
+    if (typeof hostname !== "string") {
+      throw new TypeError(
+        `Invalid address hostname ${JSON.stringify(hostname)}: expected a string`,
+      );
+    }
+    return { hostname: hostname === "" ? "0.0.0.0" : hostname, port };
+  }
+  if (typeof address !== "object" || address === null) {
+    throw new TypeError(
+      "WSGIServer address must be { hostname?, port } or [hostname, port]",
+    );
+  }
+  return { hostname: address.hostname ?? "127.0.0.1", port: address.port };
+}
+
 /** Options of a {@linkcode WSGIServer}: everything `serve()` takes but the address. */
 export type WSGIServerOptions = Omit<ServeOptions, "hostname" | "port">;
 
@@ -70,20 +90,15 @@ export class WSGIServer {
   /**
    * Binds the listening socket.
    *
-   * @param address Where to listen (`port: 0` picks a free port).
+   * @param address Where to listen (`port: 0` picks a free port), or the article's
+   *   `(HOST, PORT)` pair as `[hostname, port]` (an empty hostname means every interface).
    * @param options Engine, limits and callbacks, as for `serve()`.
    * @throws {TypeError} On invalid options.
    * @throws {Deno.errors.AddrInUse} When the port is taken.
    */
-  constructor(address: ServerAddress, options: WSGIServerOptions = {}) {
-    if (typeof address !== "object" || address === null) {
-      throw new TypeError("WSGIServer address must be an object { hostname?, port }");
-    }
-    this.#handle = serve(this.#dispatch, {
-      ...options,
-      hostname: address.hostname ?? "127.0.0.1",
-      port: address.port,
-    });
+  constructor(address: ServerAddress | [string, number], options: WSGIServerOptions = {}) {
+    const { hostname, port } = toServerAddress(address);
+    this.#handle = serve(this.#dispatch, { ...options, hostname, port });
   }
 
   #dispatch = (environ: Environ, startResponse: StartResponse): Body | Promise<Body> => {
@@ -167,7 +182,7 @@ export class WSGIServer {
  * The seed article's `make_server`: a {@linkcode WSGIServer} bound to `address` serving
  * `app`.
  *
- * @param address Where to listen.
+ * @param address Where to listen: `{ hostname?, port }` or `[hostname, port]`.
  * @param app The app object.
  * @param options Engine, limits and callbacks, as for `serve()`.
  * @returns The server; call `serveForever()` on it.
@@ -181,7 +196,7 @@ export class WSGIServer {
  * ```
  */
 export function makeServer(
-  address: ServerAddress,
+  address: ServerAddress | [string, number],
   app: AppObject,
   options: WSGIServerOptions = {},
 ): WSGIServer {

@@ -262,3 +262,18 @@ Deno.test("WSGIServer serves on the engine its options name", async () => {
     await running;
   }
 });
+
+Deno.test("makeServer takes the article's (HOST, PORT) pair as [hostname, port]", async () => {
+  const httpd = makeServer(["127.0.0.1", 0], hello, { onListen: () => {} });
+  const running = httpd.serveForever();
+  try {
+    assert.equal(httpd.serverName, "127.0.0.1");
+    const res = await fetch(`http://127.0.0.1:${httpd.serverPort}/`);
+    assert.equal(await res.text(), "<h1>Hello, web!</h1>");
+  } finally {
+    await httpd.shutdown();
+    await running;
+  }
+  assert.throws(() => new WSGIServer(null as never), /must be \{ hostname\?, port \}/);
+  assert.throws(() => makeServer({ port: 70000 }, hello), /Invalid port 70000/);
+});
