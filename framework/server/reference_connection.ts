@@ -112,10 +112,15 @@ export class ReferenceConnection {
     if (this.phase === "head" && !this.#linger) {
       this.#linger = true;
       // A client that started a request but is too slow gets told why.
-      this.#conn.write(errorResponse(408, true, this.#settings.serverHeader)).then(
-        () => this.close(),
-        () => this.close(),
-      );
+      try {
+        this.#conn.write(errorResponse(408, true, this.#settings.serverHeader)).then(
+          () => this.close(),
+          () => this.close(),
+        );
+      } catch {
+        this.close();
+        return;
+      }
       // Should even that write hang, the next deadline closes the socket.
       this.phase = "lingering";
       this.deadline = this.#settings.clock.now + LINGER_TIME;

@@ -72,7 +72,14 @@ class ReferenceServer implements ServerHandle {
     clock.now = now;
     clock.date = cachedHttpDate(now);
     for (const connection of this.#connections) {
-      if (connection.deadline !== 0 && now >= connection.deadline) connection.timeout();
+      if (connection.deadline !== 0 && now >= connection.deadline) {
+        try {
+          connection.timeout();
+        } catch {
+          // A timer callback must never throw: that would end the process.
+          connection.close();
+        }
+      }
     }
   }
 
