@@ -477,24 +477,29 @@ export class StateMachineMatcher {
     }
   }
 
-  /** The static child of `state` for `path[pos, end)`. */
-  #staticChild(state: State, path: string, pos: number, end: number): State | null {
+  /** The static child of a state with few children for `path[pos, end)`. */
+  #linearChild(state: State, path: string, pos: number, end: number): State | null {
+    const keys = state.linearKeys!;
     const len = end - pos;
-    const keys = state.linearKeys;
-    if (keys !== null) {
-      const want = packKey(path, pos, end);
-      for (let i = 0; i < keys.length; i++) {
-        if (keys[i] !== want) continue;
-        const child = state.linear![i]!;
-        if (len <= 1 || sameText(path, pos, child.text)) return child;
-      }
-      return null;
+    const want = packKey(path, pos, end);
+    for (let i = 0; i < keys.length; i++) {
+      if (keys[i] !== want) continue;
+      const child = state.linear![i]!;
+      if (len <= 1 || sameText(path, pos, child.text)) return child;
     }
-    const hashed = state.hashed;
-    if (hashed === null) return null;
-    if (len === 0) return state.slashState;
-    const h = hashSegment(path, pos, end);
-    const mask = state.hashMask;
+    return null;
+  }
+
+  /** The static child in an open-addressed table for `path[pos, end)` with hash `h`. */
+  #hashedChild(
+    hashed: (State | null)[],
+    mask: number,
+    h: number,
+    path: string,
+    pos: number,
+    end: number,
+  ): State | null {
+    const len = end - pos;
     for (let i = h & mask;; i = (i + 1) & mask) {
       const child = hashed[i]!;
       if (child === null) return null;
@@ -525,11 +530,24 @@ export class StateMachineMatcher {
         return null;
       }
       let end = pos;
-      while (end < len && path.charCodeAt(end) !== 47) end++;
+      let child: State | null = null;
+      const hashed = state.hashed;
+      if (hashed !== null) {
+        // Hash the segment while looking for its end.
+        let h = 0x811c9dc5;
+        for (; end < len; end++) {
+          const c = path.charCodeAt(end);
+          if (c === 47) break;
+          h = Math.imul(h ^ c, 16777619);
+        }
+        child = end === pos
+          ? state.slashState
+          : this.#hashedChild(hashed, state.hashMask, h & 0x3fffffff, path, pos, end);
+      } else {
+        while (end < len && path.charCodeAt(end) !== 47) end++;
+        if (state.linearKeys !== null) child = this.#linearChild(state, path, pos, end);
+      }
       if (end === pos && pos > 0 && pos < len) this.#mergeHint = true;
-      let child = state.linear !== null || state.hashed !== null
-        ? this.#staticChild(state, path, pos, end)
-        : null;
       let after = end + 1;
       if (child !== null && child.chainEnd !== child) {
         // A compressed run of static segments: compare it at once.
