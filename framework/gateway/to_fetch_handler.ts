@@ -84,19 +84,42 @@ function concat(chunks: Uint8Array[]): Uint8Array {
 
 const HAS_SERVER = 1;
 const HAS_CONTENT_TYPE = 2;
+const TEXTUAL_TYPE = 4;
 
-/** Which of Server and Content-Type the app set, in one pass over its headers. */
+/**
+ * Which of Server and Content-Type the app set, in one pass over its headers, and
+ * whether the Content-Type is a textual one.
+ */
 function headerFlags(headers: [string, string][]): number {
   let flags = 0;
   for (let i = 0; i < headers.length; i++) {
-    const name = headers[i]![0];
+    const header = headers[i]!;
+    const name = header[0];
     if (name.length === 6) {
       if (equalsLower(name, "server")) flags |= HAS_SERVER;
-    } else if (name.length === 12) {
-      if (equalsLower(name, "content-type")) flags |= HAS_CONTENT_TYPE;
+    } else if (name.length === 12 && equalsLower(name, "content-type")) {
+      flags |= HAS_CONTENT_TYPE;
+      const type = header[1];
+      if (
+        type.startsWith("text/") || type.includes("json") || type.includes("xml") ||
+        type.includes("javascript")
+      ) flags |= TEXTUAL_TYPE;
     }
   }
   return flags;
+}
+
+// Deno sends a string body cheaper than bytes (which the Response constructor copies):
+// small textual bodies that are valid UTF-8 go out as strings, re-encoded byte for byte.
+const SMALL_TEXT_BODY = 4096;
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+function asText(bytes: Uint8Array): string | undefined {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
 }
 
 function utf8Length(text: string): number {
@@ -253,8 +276,10 @@ export function toFetchResponder(
           const chunks = response.chunks;
           if (chunks.length > 0) {
             const bytes = chunks.length === 1 ? chunks[0]! : concat(chunks);
-            body = bytes as Uint8Array<ArrayBuffer>;
             size = bytes.length;
+            body = (flags & TEXTUAL_TYPE) !== 0 && size <= SMALL_TEXT_BODY
+              ? asText(bytes) ?? (bytes as Uint8Array<ArrayBuffer>)
+              : bytes as Uint8Array<ArrayBuffer>;
           }
         }
       }

@@ -274,3 +274,32 @@ Deno.test("toFetchHandler's signal cuts in-flight responses short", async () => 
   await new Promise((r) => setTimeout(r, 80));
   assert.equal(closed, 2, "the streaming body and the late one are both closed");
 });
+
+Deno.test("toFetchHandler sends small text bodies byte for byte, valid UTF-8 or not", async () => {
+  const bodies = [
+    new Uint8Array([0xef, 0xbb, 0xbf, 0x68, 0x69]), // a BOM, then "hi"
+    enc.encode("snow ☃ and 😀"),
+    new Uint8Array([0x41, 0xff, 0xfe, 0x42]), // not UTF-8
+  ];
+  for (const bytes of bodies) {
+    for (const type of ["text/plain; charset=utf-8", "application/octet-stream"]) {
+      const response = await toFetchHandler((_e, sr) => {
+        sr("200 OK", [["Content-Type", type]]);
+        return [bytes];
+      })(new Request("http://h/"));
+      assert.deepEqual(new Uint8Array(await response.arrayBuffer()), bytes);
+      assert.equal(response.headers.get("content-type"), type);
+    }
+  }
+});
+
+Deno.test("toFetchHandler leaves Content-Type out when the app set none", async () => {
+  for (const body of [["text"], [enc.encode("bytes")]]) {
+    const response = await toFetchHandler((_e, sr) => {
+      sr("200 OK", []);
+      return body;
+    })(new Request("http://h/"));
+    assert.equal(response.headers.get("content-type"), null);
+    await response.arrayBuffer();
+  }
+});
