@@ -81,6 +81,36 @@ export function resolveModule(module: string, cwd: string): { url: string; path?
   return { url: pathToFileURL(path).href, path };
 }
 
+const EXTENSIONS = [".ts", ".tsx", ".js", ".mjs", ".jsx"];
+
+/**
+ * The file a module path names: the path itself, or — gunicorn-style `myapp:app`, where the
+ * module has no extension — the first of `myapp.ts`, `.tsx`, `.js`, `.mjs`, `.jsx` found.
+ * Undefined when there is none; an AppLoadError when the path is a directory.
+ */
+async function findModuleFile(path: string, module: string): Promise<string | undefined> {
+  const candidates = [path];
+  if (!/\.[A-Za-z0-9]+$/.test(path)) candidates.push(...EXTENSIONS.map((ext) => path + ext));
+  let directory = false;
+  for (const candidate of candidates) {
+    let info: Deno.FileInfo;
+    try {
+      info = await Deno.stat(candidate);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) continue;
+      throw new AppLoadError(`Cannot read module ${JSON.stringify(module)}: ${firstLine(error)}`, {
+        cause: error,
+      });
+    }
+    if (info.isFile) return candidate;
+    if (candidate === path) directory = true;
+  }
+  if (directory) {
+    throw new AppLoadError(`Cannot import module ${JSON.stringify(module)}: not a file`);
+  }
+  return undefined;
+}
+
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   const line = text.split("\n").find((l) => l.trim() !== "") ?? "unknown error";
@@ -107,22 +137,13 @@ function firstLine(error: unknown): string {
  */
 export async function loadApp(spec: string, cwd: string): Promise<AppObject> {
   const { module, attr } = parseAppSpec(spec);
-  const { url, path } = resolveModule(module, cwd);
+  let { url, path } = resolveModule(module, cwd);
   if (path !== undefined) {
-    let info: Deno.FileInfo;
-    try {
-      info = await Deno.stat(path);
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) {
-        throw new AppLoadError(`Cannot find module ${JSON.stringify(module)} (no file ${path})`);
-      }
-      throw new AppLoadError(`Cannot read module ${JSON.stringify(module)}: ${firstLine(error)}`, {
-        cause: error,
-      });
+    const found = await findModuleFile(path, module);
+    if (found === undefined) {
+      throw new AppLoadError(`Cannot find module ${JSON.stringify(module)} (no file ${path})`);
     }
-    if (!info.isFile) {
-      throw new AppLoadError(`Cannot import module ${JSON.stringify(module)}: not a file`);
-    }
+    if (found !== path) ({ url, path } = resolveModule(found, cwd));
   }
   let namespace: Record<string, unknown>;
   try {

@@ -168,6 +168,13 @@ Deno.test("loadApp imports a file relative to cwd and takes ATTR (default app)",
   assert.equal(typeof (object as { wsgiApp: unknown }).wsgiApp, "function");
 });
 
+Deno.test("loadApp finds myapp.ts for a module given without extension, as gunicorn's myapp", async () => {
+  const root = new URL("../../", import.meta.url).pathname;
+  const app = await loadApp("examples/hello:application", root);
+  assert.equal(typeof app, "function");
+  await assert.rejects(loadApp("examples/nope", root), /Cannot find module "examples\/nope"/);
+});
+
 Deno.test("loadApp calls an app factory written ATTR()", async () => {
   const dir = await Deno.makeTempDir();
   try {
