@@ -211,15 +211,19 @@ export function makeServer(
 
 const USAGE = `usage: deno run -A server.ts MODULE[:ATTR] [options]
 
-Serves the app object ATTR (default "app") of MODULE (a file path, or a module specifier
-with a scheme) the way gunicorn serves myapp:application.
+Serves the app object ATTR (default "app") of MODULE the way gunicorn serves
+myapp:application. MODULE is a file path relative to the working directory (".ts" may be
+left out) or a module specifier with a scheme (file:, https:, npm:). ATTR may be dotted
+(api.app) or a factory call (createApp()). The app is a function (environ, startResponse)
+or an object with a wsgiApp method.
 
 options:
   --host HOST              interface to bind (default 127.0.0.1)
   --port PORT              port to bind, 0 for any free one (default 8000)
   --engine ENGINE          reference | deno | serve-http (default reference)
-  --workers N              worker processes (default 1)
-  --reload                 restart when the app's source files change
+  --workers N              worker processes sharing the port via SO_REUSEPORT, supervised
+                           and restarted if they die (Linux; default 1)
+  --reload                 restart when the app's source files change (deno --watch)
   --access-log -|off       one line per request on stdout, or none (default -)
   --graceful-timeout SECS  time in-flight requests get on shutdown (default 10)
   -h, --help               show this help`;
