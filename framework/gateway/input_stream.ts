@@ -41,6 +41,7 @@ export class BodyInput implements InputStream {
   #ended = false;
   #error: unknown = undefined;
   #failed = false;
+  #filling = false;
 
   /**
    * Makes an input over a source of chunks; nothing is pulled until the first read.
@@ -75,12 +76,18 @@ export class BodyInput implements InputStream {
   async #fill(): Promise<boolean> {
     if (this.#failed) throw this.#error;
     if (this.#ended) return false;
+    if (this.#filling) {
+      throw new TypeError(
+        "wsgi.input is already being read: await each read before starting the next",
+      );
+    }
     if (this.#onFirstRead !== undefined) {
       const hook = this.#onFirstRead;
       this.#onFirstRead = undefined;
       hook();
     }
     let chunk: Uint8Array | null;
+    this.#filling = true;
     try {
       // Skip empty chunks so a reader never sees a spurious end of body.
       do chunk = await this.#pull(); while (chunk !== null && chunk.length === 0);
@@ -88,6 +95,8 @@ export class BodyInput implements InputStream {
       this.#failed = true;
       this.#error = error;
       throw error;
+    } finally {
+      this.#filling = false;
     }
     if (chunk === null) {
       this.#ended = true;

@@ -102,3 +102,12 @@ Deno.test("bytesInput reads the given bytes and then ends", async () => {
   assert.equal(input.exhausted, true);
   assert.equal((await input.read(5)).length, 0);
 });
+
+Deno.test("BodyInput refuses a read that overlaps one still waiting for data", async () => {
+  let release!: (chunk: Uint8Array | null) => void;
+  const input = new BodyInput(() => new Promise((resolve) => release = resolve));
+  const first = input.read(2);
+  await assert.rejects(input.read(2), /already being read/);
+  release(enc.encode("ab"));
+  assert.equal(text(await first), "ab");
+});
