@@ -14,6 +14,8 @@ export interface AppSpec {
   module: string;
   /** A (possibly dotted) attribute path, optionally ending in `()` to call a factory. */
   attr: string;
+  /** Whether the spec named `attr` (false: the default `app` was taken). */
+  attrGiven: boolean;
 }
 
 /** Why an app could not be loaded; the message is one line meant for the user. */
@@ -43,19 +45,21 @@ const SCHEME_RE = /^[A-Za-z][A-Za-z0-9+.-]+:/;
  * @example
  * ```ts
  * import { parseAppSpec } from "@phial/phial";
- * parseAppSpec("examples/hello.ts"); // { module: "examples/hello.ts", attr: "app" }
- * parseAppSpec("myapp.ts:application"); // { module: "myapp.ts", attr: "application" }
+ * parseAppSpec("examples/hello.ts"); // { module: "examples/hello.ts", attr: "app", attrGiven: false }
+ * parseAppSpec("myapp.ts:application"); // { module: "myapp.ts", attr: "application", attrGiven: true }
  * ```
  */
 export function parseAppSpec(spec: string): AppSpec {
   const colon = spec.lastIndexOf(":");
   let module = spec;
   let attr = "app";
+  let attrGiven = false;
   if (colon >= 0) {
     const tail = spec.slice(colon + 1);
     if (ATTR_RE.test(tail)) {
       module = spec.slice(0, colon);
       attr = tail;
+      attrGiven = true;
     } else if (tail === "") {
       module = spec.slice(0, colon);
     }
@@ -63,7 +67,7 @@ export function parseAppSpec(spec: string): AppSpec {
   if (module === "") {
     throw new AppLoadError(`Invalid app spec ${JSON.stringify(spec)}: expected MODULE[:ATTR]`);
   }
-  return { module, attr };
+  return { module, attr, attrGiven };
 }
 
 /**
@@ -120,6 +124,9 @@ function firstLine(error: unknown): string {
 /**
  * Imports the module of a `MODULE[:ATTR]` spec and returns its app object.
  *
+ * Without `ATTR` it takes the export `app`, or else `application` (as gunicorn does), or
+ * else the default export.
+ *
  * `ATTR` may be dotted (`api.app`) and may end in `()` to call an (async) app factory, as
  * gunicorn's `myapp:create_app()`.
  *
@@ -136,7 +143,8 @@ function firstLine(error: unknown): string {
  * ```
  */
 export async function loadApp(spec: string, cwd: string): Promise<AppObject> {
-  const { module, attr } = parseAppSpec(spec);
+  const { module, attrGiven } = parseAppSpec(spec);
+  let { attr } = parseAppSpec(spec);
   let { url, path } = resolveModule(module, cwd);
   if (path !== undefined) {
     const found = await findModuleFile(path, module);
@@ -152,6 +160,11 @@ export async function loadApp(spec: string, cwd: string): Promise<AppObject> {
     throw new AppLoadError(`Cannot import module ${JSON.stringify(module)}: ${firstLine(error)}`, {
       cause: error,
     });
+  }
+  // With no ATTR, gunicorn tries `application` as well as `app`; a module may also
+  // `export default` its app.
+  if (!attrGiven && !("app" in namespace)) {
+    attr = ["application", "default"].find((name) => name in namespace) ?? "app";
   }
   const call = attr.endsWith("()");
   const parts = (call ? attr.slice(0, -2) : attr).split(".");

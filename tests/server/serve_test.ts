@@ -137,23 +137,32 @@ Deno.test("parseAppSpec splits MODULE[:ATTR] and keeps colons that belong to the
   assert.deepEqual(parseAppSpec("examples/hello.ts"), {
     module: "examples/hello.ts",
     attr: "app",
+    attrGiven: false,
   });
   assert.deepEqual(parseAppSpec("myapp.ts:application"), {
     module: "myapp.ts",
     attr: "application",
+    attrGiven: true,
   });
-  assert.deepEqual(parseAppSpec("mod.ts:api.app"), { module: "mod.ts", attr: "api.app" });
+  assert.deepEqual(parseAppSpec("mod.ts:api.app"), {
+    module: "mod.ts",
+    attr: "api.app",
+    attrGiven: true,
+  });
   assert.deepEqual(parseAppSpec("mod.ts:createApp()"), {
     module: "mod.ts",
     attr: "createApp()",
+    attrGiven: true,
   });
   assert.deepEqual(parseAppSpec("file:///srv/app.ts"), {
     module: "file:///srv/app.ts",
     attr: "app",
+    attrGiven: false,
   });
   assert.deepEqual(parseAppSpec("https://example.com:8080/app.ts:wsgi"), {
     module: "https://example.com:8080/app.ts",
     attr: "wsgi",
+    attrGiven: true,
   });
   assert.throws(() => parseAppSpec(":app"), AppLoadError);
 });
@@ -173,6 +182,22 @@ Deno.test("loadApp finds myapp.ts for a module given without extension, as gunic
   const app = await loadApp("examples/hello:application", root);
   assert.equal(typeof app, "function");
   await assert.rejects(loadApp("examples/nope", root), /Cannot find module "examples\/nope"/);
+});
+
+Deno.test("loadApp without ATTR falls back to application, then the default export", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(
+      `${dir}/a.ts`,
+      "export const application = () => [];\nexport default { wsgiApp: () => [] };\n",
+    );
+    await Deno.writeTextFile(`${dir}/d.ts`, "export default { wsgiApp: () => [] };\n");
+    assert.equal(typeof await loadApp("a.ts", dir), "function");
+    assert.equal(typeof await loadApp("d.ts", dir), "object");
+    await assert.rejects(loadApp("d.ts:app", dir), /Failed to find attribute "app".*default/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("loadApp calls an app factory written ATTR()", async () => {
