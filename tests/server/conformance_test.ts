@@ -542,6 +542,55 @@ function conformance(engine: EngineName): void {
     });
   });
 
+  test("joins repeated Cookie headers with '; ' and keeps latin-1 header bytes", async () => {
+    await withServer(engine, validator(environEcho), async (_base, port) => {
+      const client = await RawClient.open(port);
+      try {
+        const head = enc.encode(
+          "GET / HTTP/1.1\r\nHost: x\r\nCookie: a=1\r\nCookie: b=2\r\nX-Latin: caf#\r\n" +
+            "Connection: close\r\n\r\n",
+        );
+        head[head.indexOf(0x23)] = 0xe9; // the byte é is in latin-1
+        await client.write(head);
+        const env = JSON.parse(dec.decode((await client.response()).body));
+        assert.equal(env.HTTP_COOKIE, "a=1; b=2");
+        assert.equal(env.HTTP_X_LATIN, "caf\xe9");
+      } finally {
+        client.close();
+      }
+    });
+  });
+
+  test("PATH_INFO keeps an invalid percent-escape or invalid UTF-8 as the original text", async () => {
+    await withServer(engine, validator(environEcho), async (_base, port) => {
+      const client = await RawClient.open(port);
+      try {
+        await client.write("GET /a%FFb/%zz/%E2%82%AC HTTP/1.1\r\nHost: x\r\n\r\n");
+        const env = JSON.parse(dec.decode((await client.response()).body));
+        assert.equal(env.PATH_INFO, "/a%FFb/%zz/\u20ac");
+        assert.equal(env.RAW_URI ?? env.REQUEST_URI, "/a%FFb/%zz/%E2%82%AC");
+      } finally {
+        client.close();
+      }
+    });
+  });
+
+  test("keeps an HTTP/1.0 Connection: keep-alive connection open for a sized response", async () => {
+    await withServer(engine, validator(hello), async (_base, port) => {
+      const client = await RawClient.open(port);
+      try {
+        for (let i = 0; i < 2; i++) {
+          await client.write("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+          const res = await client.response();
+          assert.equal(res.status, 200);
+          assert.equal(dec.decode(res.body), "<h1>Hello, web!</h1>");
+        }
+      } finally {
+        client.close();
+      }
+    });
+  });
+
   test("reads a Content-Length request body through wsgi.input", async () => {
     await withServer(engine, validator(bodyEcho), async (base) => {
       const res = await fetch(base + "/", { method: "POST", body: "hello body" });
