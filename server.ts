@@ -465,8 +465,9 @@ function listenFailure(error: unknown, where: string): number {
 
 /**
  * Worker processes share one port through SO_REUSEPORT (Linux spreads connections across
- * them). `ServeOptions` has no `reusePort` yet, so a worker sets it on every listener it
- * opens; the worker's command line carries `--unstable-net`, which `Deno.listen` needs for it.
+ * them). Workers pass `reusePort: true` to `serve()`; until every engine hands that on to
+ * `Deno.listen` / `Deno.serve`, a worker also sets it on every TCP listener it opens. The
+ * worker's command line carries `--unstable-net`, which `Deno.listen` needs for it.
  */
 function forceReusePort(): void {
   const deno = Deno as unknown as Record<string, unknown>;
@@ -689,6 +690,7 @@ async function main(args: string[]): Promise<number> {
       gracefulTimeout: options.gracefulTimeout * 1000,
       onListen: () => {},
       ...(options.accessLog ? { accessLog: accessLogger() } : {}),
+      ...(isWorker ? { reusePort: true } : {}),
     });
   } catch (error) {
     return listenFailure(error, `${urlHost(options.hostname)}:${options.port}`);

@@ -90,6 +90,11 @@ export function validateServeOptions(options: ServeOptions): void {
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
     throw new TypeError(`Invalid signal: expected an AbortSignal, got ${describe(options.signal)}`);
   }
+  if (options.reusePort !== undefined && typeof options.reusePort !== "boolean") {
+    throw new TypeError(
+      `Invalid reusePort: expected a boolean, got ${describe(options.reusePort)}`,
+    );
+  }
   if (options.serverHeader !== undefined && typeof options.serverHeader !== "string") {
     throw new TypeError(
       `Invalid serverHeader: expected a string, got ${describe(options.serverHeader)}`,

@@ -59,6 +59,7 @@ const badOptions: [string, ServeOptions, RegExp][] = [
   ["a non-function onListen", { onListen: "x" as never }, /Invalid onListen/],
   ["a non-function accessLog", { accessLog: 1 as never }, /Invalid accessLog/],
   ["a signal that is not an AbortSignal", { signal: {} as never }, /Invalid signal/],
+  ["a non-boolean reusePort", { reusePort: "yes" as never }, /Invalid reusePort/],
 ];
 for (const [what, options, message] of badOptions) {
   Deno.test(`serve() throws a TypeError for ${what}`, () => {
