@@ -115,6 +115,15 @@ const SMALL_TEXT_BODY = 4096;
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 function asText(bytes: Uint8Array): string | undefined {
+  let ascii = true;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i]! > 0x7f) {
+      ascii = false;
+      break;
+    }
+  }
+  // ASCII (the common case) maps byte for byte, cheaper than a strict decode.
+  if (ascii) return String.fromCharCode.apply(null, bytes as unknown as number[]);
   try {
     return strictUtf8.decode(bytes);
   } catch {
