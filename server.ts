@@ -690,7 +690,7 @@ async function main(args: string[]): Promise<number> {
       gracefulTimeout: options.gracefulTimeout * 1000,
       onListen: () => {},
       ...(options.accessLog ? { accessLog: accessLogger() } : {}),
-      ...(isWorker ? { reusePort: true } : {}),
+      ...(isWorker ? { reusePort: true, workers: options.workers } : {}),
     });
   } catch (error) {
     return listenFailure(error, `${urlHost(options.hostname)}:${options.port}`);

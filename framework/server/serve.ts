@@ -67,7 +67,9 @@ export function validateServeOptions(options: ServeOptions): void {
     if (typeof workers !== "number" || !Number.isInteger(workers) || workers < 1) {
       throw new TypeError(`Invalid workers ${describe(workers)}: expected an integer >= 1`);
     }
-    if (workers > 1) {
+    // workers > 1 with reusePort means "this isolate is one of N workers on a shared
+    // port" (wsgi.multiprocess); without it, the caller expects processes serve() cannot start.
+    if (workers > 1 && options.reusePort !== true) {
       throw new TypeError(
         "serve() runs in one isolate and cannot start worker processes; " +
           "use the CLI (deno run -A server.ts MODULE --workers N) instead",

@@ -519,6 +519,22 @@ function conformance(engine: EngineName): void {
     });
   });
 
+  test("wsgi.multiprocess is true in one of several workers (workers > 1, reusePort)", async () => {
+    const flags: unknown[] = [];
+    const app: WsgiApp = (environ, startResponse) => {
+      flags.push(environ["wsgi.multiprocess"]);
+      startResponse("200 OK", [["Content-Type", "text/plain"]]);
+      return ["ok"];
+    };
+    await withServer(engine, validator(app), async (base) => {
+      await (await fetch(base + "/")).text();
+    }, { workers: 2, reusePort: true });
+    await withServer(engine, validator(app), async (base) => {
+      await (await fetch(base + "/")).text();
+    });
+    assert.deepEqual(flags, [true, false]);
+  });
+
   test("a request without a query string has an empty QUERY_STRING", async () => {
     await withServer(engine, validator(environEcho), async (base) => {
       const env = await (await fetch(base + "/plain")).json();
