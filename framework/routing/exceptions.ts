@@ -134,11 +134,13 @@ export class BuildError extends Error {
   values: Record<string, unknown>;
   /** The method asked for, if any. */
   method: string | undefined;
-  /** The closest rule, used for the suggestion. */
-  suggested: Rule | undefined;
+  #context: BuildErrorContext | undefined;
+  #suggested: Rule | undefined | null = null;
+  #message: string | undefined;
 
   /**
-   * Creates the error and works out the suggestion.
+   * Creates the error. The suggestion and the message are worked out when first read
+   * (`url_for` callers often catch the error without showing it).
    *
    * @param endpoint The endpoint.
    * @param values The values given.
@@ -156,8 +158,20 @@ export class BuildError extends Error {
     this.endpoint = endpoint;
     this.values = values;
     this.method = method;
-    this.suggested = context === undefined ? undefined : closestRule(this, context);
-    this.message = buildErrorMessage(this);
+    this.#context = context;
+  }
+
+  /** The closest rule, used for the suggestion. */
+  get suggested(): Rule | undefined {
+    if (this.#suggested === null) {
+      this.#suggested = this.#context === undefined ? undefined : closestRule(this, this.#context);
+    }
+    return this.#suggested;
+  }
+
+  /** What could not be built and a suggestion, as Werkzeug words it. */
+  override get message(): string {
+    return this.#message ??= buildErrorMessage(this);
   }
 }
 
