@@ -72,6 +72,11 @@ class State {
   /** The same as `methodTable` as flat lists (method `i` → rule `i`), scanned when short. */
   methodNames: string[] | null = null;
   methodRules: Rule[] | null = null;
+  /** Up to two methods and their rules inline (most end states have one rule). */
+  method0: string | null = null;
+  rule0: Rule | null = null;
+  method1: string | null = null;
+  rule1: Rule | null = null;
   /** The first rule without a method list. */
   anyRule: Rule | null = null;
   slashState: State | null = null;
@@ -91,6 +96,11 @@ class State {
 
   /** The first rule accepting `method`, or `null`. */
   pick(method: string): Rule | null {
+    if (this.method0 !== null) {
+      if (this.method0 === method) return this.rule0;
+      if (this.method1 === method) return this.rule1;
+      return this.anyRule;
+    }
     const names = this.methodNames;
     if (names !== null) {
       for (let i = 0; i < names.length; i++) {
@@ -309,7 +319,17 @@ export class StateMachineMatcher {
       }
       state.methodNames = null;
       state.methodRules = null;
-      if (state.methodTable !== null && state.methodTable.size <= 8) {
+      state.method0 = state.method1 = null;
+      state.rule0 = state.rule1 = null;
+      if (state.methodTable !== null && state.methodTable.size <= 2) {
+        const entries = [...state.methodTable];
+        state.method0 = entries[0]![0];
+        state.rule0 = entries[0]![1];
+        if (entries.length > 1) {
+          state.method1 = entries[1]![0];
+          state.rule1 = entries[1]![1];
+        }
+      } else if (state.methodTable !== null && state.methodTable.size <= 8) {
         state.methodNames = [...state.methodTable.keys()];
         state.methodRules = [...state.methodTable.values()];
       }
