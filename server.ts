@@ -681,6 +681,7 @@ async function main(args: string[]): Promise<number> {
   if (options.workers > 1 && !isWorker) return await runMaster(options);
   if (isWorker) forceReusePort();
 
+  const accessLog = options.accessLog ? accessLogger() : undefined;
   let handle: ServerHandle;
   try {
     handle = serve(app, {
@@ -689,7 +690,7 @@ async function main(args: string[]): Promise<number> {
       engine: options.engine,
       gracefulTimeout: options.gracefulTimeout * 1000,
       onListen: () => {},
-      ...(options.accessLog ? { accessLog: accessLogger() } : {}),
+      ...(accessLog ? { accessLog } : {}),
       ...(isWorker ? { reusePort: true, workers: options.workers } : {}),
     });
   } catch (error) {
@@ -714,9 +715,11 @@ async function main(args: string[]): Promise<number> {
       Deno.exit(1);
     }
     stopping = true;
+    accessLog?.flush();
     if (!isWorker) info(`Handling signal: ${name}`);
     // Bounded even if an engine overruns its own graceful timeout.
     const bound = setTimeout(() => {
+      accessLog?.flush();
       info("Graceful timeout exceeded, exiting");
       Deno.exit(0);
     }, options.gracefulTimeout * 1000 + 2000);
@@ -730,6 +733,7 @@ async function main(args: string[]): Promise<number> {
   await handle.finished;
   Deno.removeSignalListener("SIGINT", onInt);
   Deno.removeSignalListener("SIGTERM", onTerm);
+  accessLog?.flush();
   if (!isWorker) info("Shutting down: done");
   return 0;
 }

@@ -69,19 +69,46 @@ function quoteSafe(value: string): string {
  * // 127.0.0.1 - - [21/Nov/2026:05:27:34 +0000] "GET / HTTP/1.1" 200 20 "-" "curl/8.5.0"
  * ```
  */
-export function formatAccessLog(entry: AccessLogEntry, now: Date = new Date()): string {
+export function formatAccessLog(entry: AccessLogEntry, now?: Date): string {
   const request = quoteSafe(`${entry.method} ${entry.target} ${entry.protocol}`);
   const referer = entry.referer === undefined ? "-" : quoteSafe(entry.referer);
   const agent = entry.userAgent === undefined ? "-" : quoteSafe(entry.userAgent);
-  return `${entry.remoteAddr || "-"} - - [${formatLogTime(now)}] "${request}" ` +
-    `${entry.status} ${entry.bytes} "${referer}" "${agent}"`;
+  return `${entry.remoteAddr || "-"} - - [${
+    now === undefined ? currentLogTime() : formatLogTime(now)
+  }] ` +
+    `"${request}" ${entry.status} ${entry.bytes} "${referer}" "${agent}"`;
+}
+
+// The time stamp changes once a second: format it once a second, not once a request.
+let stampSecond = -1;
+let stampText = "";
+function currentLogTime(): string {
+  const ms = Date.now();
+  const second = Math.floor(ms / 1000);
+  if (second !== stampSecond) {
+    stampSecond = second;
+    stampText = formatLogTime(new Date(ms));
+  }
+  return stampText;
+}
+
+/** An `accessLog` callback that buffers its lines; `flush()` writes what is pending. */
+export interface AccessLogger {
+  /** Logs one finished request. */
+  (entry: AccessLogEntry): void;
+  /** Writes every pending line now (call it before exiting). */
+  flush(): void;
 }
 
 /**
  * Makes an `accessLog` callback for `serve()` that writes one formatted line per request.
  *
- * @param write Where lines go. Default: standard output.
- * @returns A callback for {@linkcode ServeOptions.accessLog}.
+ * Without `write`, lines go to standard output in batches — at most a few milliseconds
+ * late, flushed at 16 KiB and when the process unloads — so logging costs one write per
+ * batch rather than one per request.
+ *
+ * @param write Where each line goes (called once per request). Default: buffered stdout.
+ * @returns A callback for `ServeOptions.accessLog`, with `flush()`.
  *
  * @example
  * ```ts ignore
@@ -89,14 +116,31 @@ export function formatAccessLog(entry: AccessLogEntry, now: Date = new Date()): 
  * serve(app, { port: 8000, accessLog: accessLogger() });
  * ```
  */
-export function accessLogger(
-  write?: (line: string) => void,
-): (entry: AccessLogEntry) => void {
-  if (write !== undefined) return (entry) => write(formatAccessLog(entry));
+export function accessLogger(write?: (line: string) => void): AccessLogger {
+  if (write !== undefined) {
+    return Object.assign((entry: AccessLogEntry) => write(formatAccessLog(entry)), {
+      flush(): void {},
+    });
+  }
   const encoder = new TextEncoder();
-  return (entry) => {
-    const bytes = encoder.encode(formatAccessLog(entry) + "\n");
+  let pending = "";
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const flush = (): void => {
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
+    if (pending === "") return;
+    const bytes = encoder.encode(pending);
+    pending = "";
     let written = 0;
     while (written < bytes.length) written += Deno.stdout.writeSync(bytes.subarray(written));
   };
+  globalThis.addEventListener("unload", flush);
+  const log = (entry: AccessLogEntry): void => {
+    pending += formatAccessLog(entry) + "\n";
+    if (pending.length >= 16384) flush();
+    else if (timer === undefined) timer = setTimeout(flush, 5);
+  };
+  return Object.assign(log, { flush });
 }
