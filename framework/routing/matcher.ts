@@ -43,6 +43,9 @@ class State {
   // the first cache line of the object.
   /** `linear`'s keys packed as `length << 16 | first char`, scanned before any child. */
   linearKeys: Int32Array | null = null;
+  /** The packed key and state of the only static child, inline (-1: none or several). */
+  soleKey = -1;
+  soleChild: State | null = null;
   /** Static children for a linear scan (few children), or `null`. */
   linear: State[] | null = null;
   /** Static children by segment hash, open-addressed (many children), or `null`. */
@@ -285,12 +288,18 @@ export class StateMachineMatcher {
       state.slashState = map?.get("") ?? null;
       state.linear = null;
       state.linearKeys = null;
+      state.soleKey = -1;
+      state.soleChild = null;
       state.hashed = null;
       if (map !== null) {
         const children = [...map.values()];
         if (children.length <= LINEAR_LIMIT) {
           state.linear = children;
           state.linearKeys = Int32Array.from(children, (c) => packKey(c.text, 0, c.text.length));
+          if (children.length === 1) {
+            state.soleKey = state.linearKeys[0]!;
+            state.soleChild = children[0]!;
+          }
         } else {
           // Open addressing, at most half full: probes stay short and in one array.
           let size = 4;
@@ -565,7 +574,14 @@ export class StateMachineMatcher {
           : this.#hashedChild(hashed, state.hashMask, h & 0x3fffffff, path, pos, end);
       } else {
         while (end < len && path.charCodeAt(end) !== 47) end++;
-        if (state.linearKeys !== null) child = this.#linearChild(state, path, pos, end);
+        if (state.soleChild !== null) {
+          if (packKey(path, pos, end) === state.soleKey) {
+            const only = state.soleChild;
+            if (end - pos <= 1 || sameText(path, pos, only.text)) child = only;
+          }
+        } else if (state.linearKeys !== null) {
+          child = this.#linearChild(state, path, pos, end);
+        }
       }
       if (end === pos && pos > 0 && pos < len) this.#mergeHint = true;
       let after = end + 1;
