@@ -33,6 +33,8 @@ export interface ToFetchHandlerOptions {
    * canonical phrase whatever `statusText` says, so the `deno` engine turns this off.
    */
   canonicalStatusText?: boolean;
+  /** `wsgi.multiprocess` in every environ: this process is one of several workers. */
+  multiprocess?: boolean;
 }
 
 /** A fetch-style handler, as `Deno.serve` takes. */
@@ -143,6 +145,10 @@ function utf8Length(text: string): number {
   return bytes;
 }
 
+function emptyStream(): ReadableStream<Uint8Array> {
+  return new ReadableStream({ start: (controller) => controller.close() });
+}
+
 /** A pull-based stream over the app's body: nothing is read ahead of the client. */
 function bodyStream(
   response: AppResponse,
@@ -248,6 +254,7 @@ export function toFetchResponder(
   const onFinish = options?.onFinish;
   const signal = options?.signal;
   const canonicalStatusText = options?.canonicalStatusText ?? true;
+  const multiprocess = options?.multiprocess === true;
   // What to call to cut each in-flight response short when `signal` aborts.
   const active = signal === undefined ? undefined : new Set<() => void>();
   signal?.addEventListener("abort", () => {
@@ -269,12 +276,16 @@ export function toFetchResponder(
     const headers = response.headers;
     const flags = headerFlags(headers);
     let body: BodyInit | null = null;
-    const noBody = environ.REQUEST_METHOD === "HEAD" || status === 204 || status === 205 ||
-      status === 304;
-    if (response.complete || noBody) {
+    const noBody = status === 204 || status === 205 || status === 304;
+    const head = environ.REQUEST_METHOD === "HEAD";
+    if (response.complete || noBody || head) {
       let size = 0;
-      if (!response.complete) response.close();
-      else if (!noBody) {
+      if (!response.complete) {
+        response.close();
+        // An ended stream: no body, and no Content-Length the app did not give.
+        if (head && !noBody) body = emptyStream();
+      } else if (!noBody) {
+        // For HEAD too: the server drops the body but takes its Content-Length from it.
         const text = completeText(response);
         // A string body needs no encoding here, but fetch would add a text/plain
         // Content-Type to it: only when the app chose one.
@@ -292,7 +303,7 @@ export function toFetchResponder(
           }
         }
       }
-      onFinish?.(environ, status, size);
+      onFinish?.(environ, status, head ? 0 : size);
     } else {
       body = bodyStream(
         response,
@@ -345,6 +356,7 @@ export function toFetchResponder(
 
   return (request, info) => {
     const environ = environFromRequest(request, info);
+    if (multiprocess) environ["wsgi.multiprocess"] = true;
     if (signal?.aborted) {
       onFinish?.(environ, 503, 0);
       return errorResponse(503, "Service Unavailable", serverHeader);

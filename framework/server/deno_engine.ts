@@ -27,12 +27,15 @@ export function engineFetchHandler(
 ): FetchResponder {
   const accessLog = options.accessLog;
   const serverHeader = options.serverHeader ?? "phial";
+  // One of several workers sharing a port (server.ts sets reusePort on their listeners).
+  const multiprocess = (options.workers ?? 1) > 1;
   if (accessLog === undefined) {
     return toFetchResponder(app, {
       maxBodySize: options.maxBodySize,
       serverHeader,
       signal: forced,
       canonicalStatusText: false,
+      multiprocess,
     });
   }
   const started = new WeakMap<Request, number>();
@@ -61,6 +64,7 @@ export function engineFetchHandler(
     signal: forced,
     onFinish,
     canonicalStatusText: false,
+    multiprocess,
   });
   return (request, info) => {
     started.set(request, performance.now());

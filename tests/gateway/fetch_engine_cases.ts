@@ -196,6 +196,39 @@ export function fetchEngineCases(name: string, engine: Engine): void {
     });
   });
 
+  Deno.test(`${name} engine answers HEAD with the length GET would have`, async () => {
+    const app: WsgiApp = (environ, startResponse) => {
+      startResponse("200 OK", [["Content-Type", "text/plain"]]);
+      if (environ.PATH_INFO === "/stream") {
+        return (async function* () {
+          yield "streamed";
+        })();
+      }
+      return ["hello"];
+    };
+    await withServer(engine, app, {}, async (_base, server) => {
+      const head = async (path: string) => {
+        const conn = await Deno.connect({ hostname: "127.0.0.1", port: server.addr.port });
+        await conn.write(
+          enc.encode(`HEAD ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`),
+        );
+        let text = "";
+        const buf = new Uint8Array(4096);
+        for (let n = await conn.read(buf); n !== null; n = await conn.read(buf)) {
+          text += dec.decode(buf.subarray(0, n));
+        }
+        conn.close();
+        return text;
+      };
+      const complete = await head("/");
+      assert.match(complete, /content-length: 5\r\n/i);
+      assert.ok(complete.endsWith("\r\n\r\n"));
+      const streamed = await head("/stream");
+      assert.doesNotMatch(streamed, /content-length: 0/i, "a streamed body's length is unknown");
+      assert.ok(streamed.endsWith("\r\n\r\n"), `no body: ${JSON.stringify(streamed)}`);
+    });
+  });
+
   Deno.test(`${name} engine answers 413 for a body over maxBodySize`, async () => {
     const app: WsgiApp = async (environ, startResponse) => {
       const body = await environ["wsgi.input"].read();

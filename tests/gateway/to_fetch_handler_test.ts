@@ -122,7 +122,7 @@ Deno.test("toFetchHandler sends no body for HEAD but keeps the app's headers", a
     );
   });
   const response = await handler(new Request("http://h/", { method: "HEAD" }));
-  assert.equal(response.body, null);
+  assert.equal((await response.arrayBuffer()).byteLength, 0);
   assert.equal(response.headers.get("content-length"), "5");
   assert.equal(closed, 1);
 });
@@ -302,4 +302,16 @@ Deno.test("toFetchHandler leaves Content-Type out when the app set none", async 
     assert.equal(response.headers.get("content-type"), null);
     await response.arrayBuffer();
   }
+});
+
+Deno.test("toFetchHandler sets wsgi.multiprocess when told it is one of several workers", async () => {
+  const seen: unknown[] = [];
+  const app: WsgiApp = (environ, sr) => {
+    seen.push(environ["wsgi.multiprocess"]);
+    sr("204 No Content", []);
+    return [];
+  };
+  await toFetchHandler(app, { multiprocess: true })(new Request("http://h/"));
+  await toFetchHandler(app)(new Request("http://h/"));
+  assert.deepEqual(seen, [true, false]);
 });
