@@ -3,7 +3,7 @@
  * seed-shaped `WSGIServer` / `makeServer` of server.ts.
  */
 import assert from "node:assert/strict";
-import { formatAccessLog, formatLogTime } from "../../framework/server/access_log.ts";
+import { accessLogger, formatAccessLog, formatLogTime } from "../../framework/server/access_log.ts";
 import { AppLoadError, loadApp, parseAppSpec } from "../../framework/server/app_loader.ts";
 import { serve } from "../../framework/server/serve.ts";
 import type { ServeOptions } from "../../framework/server/types.ts";
@@ -309,4 +309,21 @@ Deno.test("makeServer takes the article's (HOST, PORT) pair as [hostname, port]"
   }
   assert.throws(() => new WSGIServer(null as never), /must be \{ hostname\?, port \}/);
   assert.throws(() => makeServer({ port: 70000 }, hello), /Invalid port 70000/);
+});
+
+Deno.test("accessLogger(write) hands one formatted line per request to write", async () => {
+  const lines: string[] = [];
+  const server = serve(hello, { ...quiet, accessLog: accessLogger((line) => lines.push(line)) });
+  try {
+    await (await fetch(`http://127.0.0.1:${server.addr.port}/x`, {
+      headers: { "User-Agent": "t" },
+    })).text();
+    for (let i = 0; i < 100 && lines.length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    assert.equal(lines.length, 1);
+    assert.match(lines[0]!, /^127\.0\.0\.1 - - \[[^\]]+\] "GET \/x HTTP\/1\.1" 200 20 "-" "t"$/);
+  } finally {
+    await server.shutdown();
+  }
 });
