@@ -5,7 +5,7 @@
  * `Deno.serve`.
  *
  * ```sh
- * deno task bench:http [--duration 5] [--connections 50] [--rounds 2]
+ * deno task bench:http [--duration 5] [--connections 50] [--rounds 3]
  * ```
  *
  * Needs `wrk` (Debian: `apt-get install -y wrk`). Each round runs every server once, in
@@ -113,7 +113,7 @@ async function wrk(port: number, seconds: number, connections: number): Promise<
 async function main(): Promise<void> {
   const seconds = option("--duration", 5);
   const connections = option("--connections", 50);
-  const rounds = option("--rounds", 2);
+  const rounds = option("--rounds", 3);
   if (!await haveWrk()) {
     console.error("error: wrk is not installed (Debian/Ubuntu: apt-get install -y wrk)");
     Deno.exit(1);
