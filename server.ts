@@ -549,6 +549,7 @@ async function runMaster(options: CliOptions): Promise<number> {
 
   const workers = new Set<Deno.ChildProcess>();
   let stopping = false;
+  let starting = true;
   let quickDeaths = 0;
   let failed: ((reason: string) => void) | undefined;
   const failure = new Promise<string>((resolve) => (failed = resolve));
@@ -563,10 +564,14 @@ async function runMaster(options: CliOptions): Promise<number> {
       stderr: "piped",
     }).spawn();
     workers.add(child);
-    let booted!: () => void;
-    const ready = new Promise<void>((resolve) => (booted = resolve));
+    let booted = false;
+    let boot!: () => void;
+    const ready = new Promise<void>((resolve) => (boot = resolve));
     forwardLines(child.stdout, (line) => {
-      if (line.includes("Booting worker with pid")) booted();
+      if (!booted && line.includes("Booting worker with pid")) {
+        booted = true;
+        boot();
+      }
       writeAll(Deno.stdout, line + "\n");
     });
     forwardLines(child.stderr, (line) => writeAll(Deno.stderr, line + "\n"));
@@ -574,6 +579,10 @@ async function runMaster(options: CliOptions): Promise<number> {
       workers.delete(child);
       if (stopping) return;
       const how = status.signal ? `signal ${status.signal}` : `code ${status.code}`;
+      if (starting && !booted) {
+        failed?.(`Worker (pid:${child.pid}) failed to start (${how})`);
+        return;
+      }
       // A worker that dies right after starting will most likely die again: give up
       // after a few in a row rather than restart forever.
       quickDeaths = Date.now() - started < 2000 ? quickDeaths + 1 : 0;
@@ -634,6 +643,7 @@ async function runMaster(options: CliOptions): Promise<number> {
       }),
     ]);
     clearTimeout(bootTimer);
+    starting = false;
     if (boot !== "ready") {
       await stopAll();
       return "reason" in boot ? fail(boot.reason) : 0;

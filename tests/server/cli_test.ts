@@ -407,3 +407,18 @@ async function until(check: () => boolean, ms = 10000): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+Deno.test("server.ts --workers: a worker that fails to start stops the master with exit 1", async () => {
+  await withTempModule(
+    `if (Deno.env.get("PHIAL_WORKER") === "1") throw new Error("no workers here");
+     export const app = () => [];\n`,
+    async (path) => {
+      const started = Date.now();
+      const result = await failing([path, "--port", "0", "--workers", "2"]);
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /Worker \(pid:\d+\) failed to start \(code 1\)/);
+      assert.match(result.stderr, /no workers here/);
+      assert.ok(Date.now() - started < 15000, "fails fast, not after the boot timeout");
+    },
+  );
+});
