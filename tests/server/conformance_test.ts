@@ -767,7 +767,7 @@ function conformance(engine: EngineName): void {
 
   test("answers 500 when the app returns without calling startResponse", async () => {
     const app = (() => []) as unknown as WsgiApp;
-    await withServer(engine, app, async (base) => {
+    await withServer(engine, validator(app), async (base) => {
       const res = await fetch(base + "/");
       assert.equal(res.status, 500);
       await res.body?.cancel();
