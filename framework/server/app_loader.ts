@@ -21,6 +21,8 @@ export interface AppSpec {
 /** Why an app could not be loaded; the message is one line meant for the user. */
 export class AppLoadError extends Error {
   /**
+   * Creates the error.
+   *
    * @param message One line saying what is wrong and where.
    * @param options The underlying error, if any.
    */
