@@ -219,6 +219,7 @@ or an object with a wsgiApp method.
 
 options:
   --host HOST              interface to bind (default 127.0.0.1)
+  -b, --bind HOST:PORT     both at once, as gunicorn's --bind
   --port PORT              port to bind, 0 for any free one (default 8000)
   --engine ENGINE          reference | deno | serve-http (default reference)
   --workers N              worker processes sharing the port via SO_REUSEPORT, supervised
@@ -244,6 +245,8 @@ interface CliOptions {
 class CliError extends Error {}
 
 const VALUE_FLAGS = new Set([
+  "--bind",
+  "-b",
   "--host",
   "--port",
   "--engine",
@@ -299,6 +302,23 @@ function parseCliArgs(args: string[]): CliOptions {
       i++;
     }
     switch (flag) {
+      case "--bind":
+      case "-b": {
+        // gunicorn's HOST:PORT, [IPv6]:PORT, HOST or :PORT.
+        const m = /^(?:\[([^\]]+)\]|([^:]*))(?::(\d{1,5}))?$/.exec(value);
+        const host = m?.[1] ?? m?.[2] ?? "";
+        const port = m?.[3] === undefined ? undefined : Number(m[3]);
+        if (!m || (host === "" && port === undefined) || (port !== undefined && port > 65535)) {
+          throw new CliError(
+            `Invalid ${flag} ${
+              JSON.stringify(value)
+            }: expected HOST:PORT, [IPV6]:PORT, HOST or :PORT`,
+          );
+        }
+        if (host !== "") options.hostname = host;
+        if (port !== undefined) options.port = port;
+        break;
+      }
       case "--host":
         if (value === "") throw new CliError("Option --host needs a non-empty value");
         options.hostname = value;

@@ -280,6 +280,21 @@ Deno.test("server.ts stops waiting for a request that never ends after --gracefu
   );
 });
 
+Deno.test("server.ts --bind HOST:PORT (gunicorn's -b) sets host and port", async () => {
+  for (const args of [["--bind", "127.0.0.1:0"], ["-b", "[::1]:0"]]) {
+    const cli = new Cli(["examples/hello.ts", ...args, "--access-log", "off"]);
+    try {
+      const m = await cli.waitFor(/Listening at: (http:\/\/(?:127\.0\.0\.1|\[::1\]):\d+\/?) \(/);
+      const res = await fetch(m[1]!.replace(/\/?$/, "/"));
+      assert.equal(await res.text(), "<h1>Hello, web!</h1>");
+      cli.kill("SIGTERM");
+      assert.equal((await cli.exit()).code, 0);
+    } finally {
+      cli.kill("SIGKILL");
+    }
+  }
+});
+
 Deno.test("server.ts --help prints usage and exits 0", async () => {
   const cli = new Cli(["--help"]);
   const { code } = await cli.exit();
@@ -335,6 +350,8 @@ Deno.test("server.ts: a port in use is one line on stderr and exit 1", async () 
 Deno.test("server.ts: bad flags are one line on stderr and exit 1", async () => {
   const cases: [string[], RegExp][] = [
     [["examples/hello.ts", "--bogus"], /Unknown option "--bogus"/],
+    [["examples/hello.ts", "--bind", "host:port"], /Invalid --bind "host:port"/],
+    [["examples/hello.ts", "-b", ":99999"], /Invalid -b ":99999"/],
     [["examples/hello.ts", "--port", "eighty"], /Invalid --port "eighty"/],
     [["examples/hello.ts", "--port", "65536"], /Invalid --port "65536"/],
     [["examples/hello.ts", "--port"], /Option --port needs a value/],
