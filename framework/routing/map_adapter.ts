@@ -321,6 +321,36 @@ export class MapAdapter {
   }
 
   /**
+   * Matches the path and calls `view(endpoint, args)` (Werkzeug's `dispatch`). A redirect
+   * is returned (it is a gateway app); other HTTP errors are thrown, or returned when
+   * `catchHttpExceptions` is set.
+   *
+   * @param view Called with the endpoint and the values.
+   * @param path The path (default: the adapter's).
+   * @param method The method (default: the adapter's).
+   * @param catchHttpExceptions Return `NotFound` / `MethodNotAllowed` instead of throwing.
+   * @returns What `view` returned, or the exception.
+   * @example
+   * ```ts
+   * import { Map as UrlMap, Rule } from "@phial/phial";
+   * const urls = new UrlMap([new Rule("/u/<int:id>", { endpoint: "user" })]).bind("example.com");
+   * urls.dispatch((endpoint, args) => `${endpoint} ${args.id}`, "/u/3"); // "user 3"
+   * ```
+   */
+  dispatch<T>(
+    view: (endpoint: string, args: Record<string, unknown>) => T,
+    path?: string,
+    method?: string,
+    catchHttpExceptions: boolean = false,
+  ): T | HTTPException {
+    const result = this.matchResult(path, method);
+    if (result.code === 200) return view(result.endpoint, result.args);
+    const error = matchResultError(result);
+    if (result.code === 308 || catchHttpExceptions) return error;
+    throw error;
+  }
+
+  /**
    * Whether the path matches (a redirect counts as a match).
    *
    * @param path The path.

@@ -190,3 +190,13 @@ Deno.test("BuildError names the endpoint, the values and what was missing", () =
     },
   );
 });
+
+Deno.test("MapAdapter.dispatch calls the view, returns redirects and throws other errors", () => {
+  const urls = adapter();
+  assert.equal(urls.dispatch((endpoint, args) => `${endpoint}:${args.id}`, "/user/9"), "user:9");
+  const redirect = urls.dispatch(() => "view", "/about");
+  assert.ok(redirect instanceof RequestRedirect);
+  assert.throws(() => urls.dispatch(() => "view", "/nope"), NotFound);
+  assert.ok(urls.dispatch(() => "view", "/nope", "GET", true) instanceof NotFound);
+  assert.ok(urls.dispatch(() => "view", "/user/1", "PUT", true) instanceof MethodNotAllowed);
+});
