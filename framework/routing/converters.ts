@@ -212,8 +212,9 @@ function toInt(value: unknown, name: string): number {
   return Math.trunc(n);
 }
 
+/** Escapes regex syntax characters (the set valid both with and without the `u` flag). */
 function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\\/-]/g, "\\$&");
+  return text.replace(/[.*+?^${}()|[\]\\\/]/g, "\\$&");
 }
 
 /** `any`: one of a fixed set of strings, `<any(about, help, "contact us"):page>`. */
@@ -261,9 +262,30 @@ export class PathConverter extends BaseConverter {
   override partIsolating: boolean | undefined = false;
 }
 
+const UNICODE_DIGIT = /\p{Nd}/u;
+
+/** Rewrites Unicode decimal digits (`٣`, `３`) as ASCII ones, as Python's `int()` reads them. */
+function asciiDigits(text: string): string {
+  // deno-lint-ignore no-control-regex
+  if (/^[\x00-\x7f]*$/.test(text)) return text;
+  let out = "";
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    if (cp < 128 || !UNICODE_DIGIT.test(ch)) {
+      out += ch;
+      continue;
+    }
+    // Decimal digits come in runs of whole 0–9 blocks: the value is the offset in the run.
+    let start = cp;
+    while (UNICODE_DIGIT.test(String.fromCodePoint(start - 1))) start--;
+    out += String((cp - start) % 10);
+  }
+  return out;
+}
+
 /** Parses Python-`int()`-like text; `NaN` when it is not an integer. */
 function parseIntText(text: string): number {
-  const t = text.trim().replaceAll("_", "");
+  const t = asciiDigits(text).trim().replaceAll("_", "");
   return /^[+-]?\d+$/.test(t) ? Number(t) : NaN;
 }
 
@@ -386,7 +408,7 @@ export class FloatConverter extends NumberConverter {
   /** Parses text as Python's `float()` does. */
   override numConvert(value: unknown): number {
     if (typeof value === "number") return value;
-    const t = pyStr(value).trim().replaceAll("_", "").toLowerCase();
+    const t = asciiDigits(pyStr(value)).trim().replaceAll("_", "").toLowerCase();
     let n: number;
     if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(t)) n = Number(t);
     else if (/^[+-]?(inf|infinity)$/.test(t)) n = t.startsWith("-") ? -Infinity : Infinity;

@@ -172,11 +172,14 @@ function classify(part: RulePart): Test {
   return Test.Regex;
 }
 
+const UNICODE_DIGITS = /^\p{Nd}+$/u;
+
+/** `\d+` as Python reads it: ASCII digits, or any Unicode decimal digits. */
 function isDigits(path: string, start: number, end: number): boolean {
   if (end <= start) return false;
   for (let i = start; i < end; i++) {
     const c = path.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
+    if (c < 48 || c > 57) return c >= 128 && UNICODE_DIGITS.test(path.slice(start, end));
   }
   return true;
 }
@@ -241,7 +244,9 @@ export class StateMachineMatcher {
         let transition = state.dynamic.find((t) => t.key === key);
         if (transition === undefined) {
           const test = classify(part);
-          const regex = test === Test.Regex ? new RegExp(part.content) : null;
+          const regex = test === Test.Regex
+            ? new RegExp(part.content, part.unicode ? "u" : "")
+            : null;
           const groupNames: string[] = [];
           for (let i = 0; i < part.converterCount; i++) groupNames.push(`__phial_${i}`);
           transition = { part, key, state: new State(""), test, regex, groupNames };

@@ -7,7 +7,27 @@
 
 import type { Map } from "./map.ts";
 import type { MapAdapter } from "./map_adapter.ts";
-import { type BaseConverter, isPartIsolating, ValidationError } from "./converters.ts";
+import {
+  AnyConverter,
+  BaseConverter,
+  FloatConverter,
+  IntegerConverter,
+  isPartIsolating,
+  PathConverter,
+  UnicodeConverter,
+  UUIDConverter,
+  ValidationError,
+} from "./converters.ts";
+
+const BUILTIN_CONVERTERS: ReadonlySet<unknown> = new Set([
+  BaseConverter,
+  UnicodeConverter,
+  AnyConverter,
+  PathConverter,
+  IntegerConverter,
+  FloatConverter,
+  UUIDConverter,
+]);
 import { parseConverterArgs, type RuleToken, tokenizeRule } from "./rule_parser.ts";
 import { encodeQueryPairs, PATH_SAFE, pyStr, quote, quotePlus } from "./url_quote.ts";
 
@@ -69,6 +89,8 @@ export interface RulePart {
   soleRegex: string | null;
   /** Identifies the part among its siblings (content, flags and weight). */
   key: string;
+  /** Whether `content` is a regex for the `u` flag (built-in converters only). */
+  unicode: boolean;
 }
 
 /** One step of building: literal text, or a variable converted with `toUrl`. */
@@ -93,8 +115,20 @@ export function compareWeights(a: Weighting, b: Weighting): number {
     compareLists(a[3], b[3], compareNumbers);
 }
 
+/** Escapes regex syntax characters (the set valid both with and without the `u` flag). */
 function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\\/-]/g, "\\$&");
+  return text.replace(/[.*+?^${}()|[\]\\\/]/g, "\\$&");
+}
+
+/**
+ * The built-in converters' regexes as Python reads them: `\d` is any Unicode decimal
+ * digit, `.` anything but a newline. Used with the `u` flag for parts made of built-in
+ * converters only; a custom converter's regex is JavaScript's to define.
+ */
+function pythonRegex(converter: BaseConverter): string | null {
+  const cls = converter.constructor;
+  if (!BUILTIN_CONVERTERS.has(cls)) return null;
+  return converter.regex.replaceAll("\\d", "\\p{Nd}").replaceAll(".*?", "[^\\n]*?");
 }
 
 /** Equality as Python's `!=` sees plain values. */
@@ -272,6 +306,7 @@ export class Rule<R extends string = string> {
         converterCount: 0,
         soleRegex: null,
         key: "",
+        unicode: false,
       });
     } else {
       this.#compileTokens(tokenizeRule(domainRule), domainRule, this.#domainSteps);
@@ -334,8 +369,13 @@ export class Rule<R extends string = string> {
     let count = 0;
     let soleRegex: string | null = null;
     let pieces = 0;
-    const push = (suffixed: boolean, text: string): void => {
+    // The part's regex twice: for the `u` flag with Python's `\d`, and as written.
+    let unicodeContent = "";
+    let unicode = true;
+    const push = (suffixed: boolean, plain: string): void => {
+      const text = unicode && !isStatic ? unicodeContent : plain;
       this.parts.push({
+        unicode: unicode && !isStatic,
         content: text,
         final,
         static: isStatic,
@@ -345,9 +385,9 @@ export class Rule<R extends string = string> {
         soleRegex: pieces === 1 && count === 1 ? soleRegex : null,
         key: isStatic
           ? text
-          : `${final ? 1 : 0}${suffixed ? 1 : 0}${staticWeights.map((w) => w[1]).join(",")};${
-            argumentWeights.join(",")
-          };${text}`,
+          : `${final ? 1 : 0}${suffixed ? 1 : 0}${unicode ? "u" : ""}${
+            staticWeights.map((w) => w[1]).join(",")
+          };${argumentWeights.join(",")};${text}`,
       });
     };
     for (const token of tokens) {
@@ -355,6 +395,7 @@ export class Rule<R extends string = string> {
         staticWeights.push([staticWeights.length, -token.text.length]);
         steps.push({ dynamic: false, text: token.text });
         content += isStatic ? token.text : escapeRegex(token.text);
+        unicodeContent += escapeRegex(token.text);
         pieces++;
       } else if (token.kind === "variable") {
         if (this.converterNames.includes(token.name)) {
@@ -373,6 +414,9 @@ export class Rule<R extends string = string> {
         this.arguments.add(token.name);
         if (!isPartIsolating(converter)) final = true;
         content += `(?<__phial_${count}>${converter.regex})`;
+        const pyRegex = pythonRegex(converter);
+        if (pyRegex === null) unicode = false;
+        else unicodeContent += `(?<__phial_${count}>${pyRegex})`;
         soleRegex = converter.regex;
         count++;
         pieces++;
@@ -382,11 +426,17 @@ export class Rule<R extends string = string> {
         steps.push({ dynamic: false, text: "/" });
         if (final) {
           content += "/";
+          unicodeContent += "\\/";
           pieces++;
         } else {
-          if (!isStatic) content = `^(?:${content})$`;
+          if (!isStatic) {
+            content = `^(?:${content})$`;
+            unicodeContent = `^(?:${unicodeContent})$`;
+          }
           push(false, content);
           content = "";
+          unicodeContent = "";
+          unicode = true;
           isStatic = true;
           argumentWeights = [];
           staticWeights = [];
@@ -401,8 +451,12 @@ export class Rule<R extends string = string> {
     if (final && content.endsWith("/")) {
       suffixed = true;
       content = content.slice(0, -1) + "(?<!\\/)(\\/?)";
+      unicodeContent = unicodeContent.slice(0, -2) + "(?<!\\/)(\\/?)";
     }
-    if (!isStatic) content = `^(?:${content})$`;
+    if (!isStatic) {
+      content = `^(?:${content})$`;
+      unicodeContent = `^(?:${unicodeContent})$`;
+    }
     push(suffixed, content);
     if (suffixed) {
       const last = this.parts.at(-1)!;
@@ -415,6 +469,7 @@ export class Rule<R extends string = string> {
         converterCount: 0,
         soleRegex: null,
         key: "",
+        unicode: false,
       });
     }
   }

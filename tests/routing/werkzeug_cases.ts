@@ -715,6 +715,62 @@ export const SCENARIOS: any[] = [
    [
     "/user/a b",
     "GET"
+   ],
+   [
+    "/i/٣",
+    "GET"
+   ],
+   [
+    "/y/٢٠٢٤",
+    "GET"
+   ],
+   [
+    "/f/١.٥",
+    "GET"
+   ],
+   [
+    "/w/１２",
+    "GET"
+   ],
+   [
+    "/mixed/٣-slug",
+    "GET"
+   ],
+   [
+    "/lang/😀😀",
+    "GET"
+   ],
+   [
+    "/s/😀",
+    "GET"
+   ],
+   [
+    "/d/😀😀😀",
+    "GET"
+   ],
+   [
+    "/d/😀😀😀😀",
+    "GET"
+   ],
+   [
+    "/is/-٣",
+    "GET"
+   ],
+   [
+    "/user/４２",
+    "GET"
+   ],
+   [
+    "/files/a\rb",
+    "GET"
+   ],
+   [
+    "/docs/a\rb/edit",
+    "GET"
+   ],
+   [
+    "/docs/a\nb/edit",
+    "GET"
    ]
   ],
   "build": [
@@ -1682,6 +1738,93 @@ export const SCENARIOS: any[] = [
     {
      "username": "a b"
     }
+   ],
+   [
+    "ok",
+    "i",
+    {
+     "n": 3
+    }
+   ],
+   [
+    "ok",
+    "y",
+    {
+     "y": 2024
+    }
+   ],
+   [
+    "ok",
+    "f",
+    {
+     "x": 1.5
+    }
+   ],
+   [
+    "ok",
+    "w_int",
+    {
+     "x": 12
+    }
+   ],
+   [
+    "ok",
+    "mixed",
+    {
+     "id": 3,
+     "slug": "slug"
+    }
+   ],
+   [
+    "ok",
+    "lang",
+    {
+     "lang": "😀😀"
+    }
+   ],
+   [
+    "404"
+   ],
+   [
+    "ok",
+    "d",
+    {
+     "s": "😀😀😀"
+    }
+   ],
+   [
+    "404"
+   ],
+   [
+    "ok",
+    "is",
+    {
+     "n": -3
+    }
+   ],
+   [
+    "ok",
+    "user",
+    {
+     "id": 42
+    }
+   ],
+   [
+    "ok",
+    "files",
+    {
+     "rest": "a\rb"
+    }
+   ],
+   [
+    "ok",
+    "doc_edit",
+    {
+     "p": "a\rb"
+    }
+   ],
+   [
+    "404"
    ]
   ],
   "matchQueryResults": [],

@@ -123,6 +123,10 @@ SCENARIOS = [
             ["/build-only/x", "GET"], ["/ünï/x", "GET"], ["/sp ace/x", "GET"],
             ["/nope", "GET"], ["/nope/", "GET"], ["/a/b/c/d", "GET"], ["/user/42\n", "GET"],
             ["/files/a\nb", "GET"], ["/user/a%2Fb", "GET"], ["/user/a b", "GET"],
+            ["/i/٣", "GET"], ["/y/٢٠٢٤", "GET"], ["/f/١.٥", "GET"], ["/w/１２", "GET"],
+            ["/mixed/٣-slug", "GET"], ["/lang/😀😀", "GET"], ["/s/😀", "GET"],
+            ["/d/😀😀😀", "GET"], ["/d/😀😀😀😀", "GET"], ["/is/-٣", "GET"], ["/user/４２", "GET"],
+            ["/files/a\rb", "GET"], ["/docs/a\rb/edit", "GET"], ["/docs/a\nb/edit", "GET"],
         ],
         "build": [
             ["index", {}, {}], ["about", {}, {}], ["blog", {}, {}], ["user", {"id": 42}, {}],
