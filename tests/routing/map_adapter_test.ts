@@ -200,3 +200,18 @@ Deno.test("MapAdapter.dispatch calls the view, returns redirects and throws othe
   assert.ok(urls.dispatch(() => "view", "/nope", "GET", true) instanceof NotFound);
   assert.ok(urls.dispatch(() => "view", "/user/1", "PUT", true) instanceof MethodNotAllowed);
 });
+
+Deno.test("Map sortParameters and sortKey order the built query as Werkzeug does", () => {
+  // Recorded from Werkzeug 3.1 (sort_key=lambda item: item[1], then no sort_key).
+  const byValue = new UrlMap([new Rule("/s", { endpoint: "s" })], {
+    sortParameters: true,
+    sortKey: (item) => item[1],
+  }).bind("x");
+  assert.equal(byValue.build("s", { b: "1", a: "2", c: ["3", "0"] }), "/s?c=0&b=1&a=2&c=3");
+  const byPair = new UrlMap([new Rule("/s", { endpoint: "s" })], { sortParameters: true })
+    .bind("x");
+  assert.equal(
+    byPair.build("s", { b: "1", a: "2", c: ["3", "0"], aa: "z" }),
+    "/s?a=2&aa=z&b=1&c=0&c=3",
+  );
+});
