@@ -258,13 +258,9 @@ export class Map {
     } else {
       subdomain ??= this.defaultSubdomain;
     }
-    const lower = serverName.toLowerCase();
-    const colon = lower.indexOf(":");
-    const name = colon === -1 ? lower : lower.slice(0, colon);
-    const port = colon === -1 ? "" : lower.slice(colon);
     return new MapAdapter(
       this,
-      idnaEncode(name) + port,
+      this.#normalizeServerName(serverName),
       options.scriptName ?? "/",
       subdomain,
       options.urlScheme ?? "http",
@@ -272,6 +268,64 @@ export class Map {
       options.defaultMethod ?? "GET",
       options.queryArgs,
     );
+  }
+
+  // One-entry memos: an application binds once per request, nearly always for the same
+  // host, so the same normalisations would be repeated on every request.
+  #lastServerName = "";
+  #lastNormalized = "";
+  #lastHost: { scheme: string; header: unknown; name: unknown; port: unknown; host: string } = {
+    scheme: "",
+    header: undefined,
+    name: undefined,
+    port: undefined,
+    host: "",
+  };
+  #lastSubdomain = { current: "", real: "", subdomain: "" };
+
+  /** Lower-cases and IDNA-encodes a server name (the port kept). */
+  #normalizeServerName(serverName: string): string {
+    if (serverName === this.#lastServerName && serverName !== "") return this.#lastNormalized;
+    const lower = serverName.toLowerCase();
+    const colon = lower.indexOf(":");
+    const name = colon === -1 ? lower : lower.slice(0, colon);
+    const port = colon === -1 ? "" : lower.slice(colon);
+    const normalized = idnaEncode(name) + port;
+    this.#lastServerName = serverName;
+    this.#lastNormalized = normalized;
+    return normalized;
+  }
+
+  /** The request's host (Werkzeug's `get_host`), lower-cased. */
+  #requestHost(environ: Readonly<Record<string, unknown>>, scheme: string): string {
+    const last = this.#lastHost;
+    const header = environ.HTTP_HOST;
+    const name = environ.SERVER_NAME;
+    const port = environ.SERVER_PORT;
+    if (
+      last.scheme === scheme && last.header === header && last.name === name &&
+      last.port === port
+    ) {
+      return last.host;
+    }
+    const host = hostFromEnviron(environ, scheme).toLowerCase();
+    this.#lastHost = { scheme, header, name, port, host };
+    return host;
+  }
+
+  /** The subdomain of `current` under `real` (`"<invalid>"` when not under it). */
+  #subdomainOf(current: string, real: string): string {
+    const last = this.#lastSubdomain;
+    if (last.current === current && last.real === real && current !== "") return last.subdomain;
+    const currentParts = current.split(".");
+    const realParts = real.split(".");
+    const offset = currentParts.length - realParts.length;
+    const tail = offset >= 0 ? currentParts.slice(offset) : currentParts;
+    const subdomain = tail.length !== realParts.length || tail.some((p, i) => p !== realParts[i])
+      ? "<invalid>"
+      : currentParts.slice(0, offset).filter((p) => p !== "").join(".");
+    this.#lastSubdomain = { current, real, subdomain };
+    return subdomain;
   }
 
   /**
@@ -287,11 +341,13 @@ export class Map {
     options: BindToEnvironOptions = {},
   ): MapAdapter {
     let scheme = String(environ["wsgi.url_scheme"] ?? "http");
-    const wsgiServerName = hostFromEnviron(environ, scheme).toLowerCase();
-    const connection = String(environ.HTTP_CONNECTION ?? "").toLowerCase();
+    const wsgiServerName = this.#requestHost(environ, scheme);
+    const upgrade = environ.HTTP_UPGRADE;
     if (
-      connection.split(",").some((v) => v.trim() === "upgrade") &&
-      String(environ.HTTP_UPGRADE ?? "").toLowerCase() === "websocket"
+      typeof upgrade === "string" && upgrade.toLowerCase() === "websocket" &&
+      String(environ.HTTP_CONNECTION ?? "").toLowerCase().split(",").some((v) =>
+        v.trim() === "upgrade"
+      )
     ) {
       scheme = scheme === "https" ? "wss" : "ws";
     }
@@ -307,31 +363,26 @@ export class Map {
       }
     }
     let subdomain = options.subdomain;
-    if (subdomain === undefined && !this.hostMatching) {
-      const current = wsgiServerName.split(".");
-      const real = serverName.split(".");
-      const offset = current.length - real.length;
-      const tail = offset >= 0 ? current.slice(offset) : current;
-      if (tail.length !== real.length || tail.some((p, i) => p !== real[i])) {
-        subdomain = "<invalid>";
-      } else {
-        subdomain = current.slice(0, offset).filter((p) => p !== "").join(".");
+    if (this.hostMatching) {
+      if (subdomain !== undefined) {
+        throw new TypeError("Host matching is enabled and a subdomain was provided");
       }
+    } else if (subdomain === undefined) {
+      subdomain = this.#subdomainOf(wsgiServerName, serverName);
     }
-    const str = (key: string): string | undefined => {
-      const v = environ[key];
-      return v === undefined || v === null ? undefined : String(v);
-    };
-    const bindOptions: BindOptions = { urlScheme: scheme };
-    if (subdomain !== undefined) bindOptions.subdomain = subdomain;
-    const scriptName = str("SCRIPT_NAME");
-    if (scriptName !== undefined) bindOptions.scriptName = scriptName;
-    const pathInfo = str("PATH_INFO");
-    if (pathInfo !== undefined) bindOptions.pathInfo = pathInfo;
-    const method = str("REQUEST_METHOD");
-    if (method !== undefined) bindOptions.defaultMethod = method;
-    const query = str("QUERY_STRING");
-    if (query !== undefined) bindOptions.queryArgs = query;
-    return this.bind(serverName, bindOptions);
+    const scriptName = environ.SCRIPT_NAME;
+    const pathInfo = environ.PATH_INFO;
+    const method = environ.REQUEST_METHOD;
+    const query = environ.QUERY_STRING;
+    return new MapAdapter(
+      this,
+      this.#normalizeServerName(serverName),
+      scriptName === undefined || scriptName === null ? "/" : String(scriptName),
+      subdomain,
+      scheme,
+      pathInfo === undefined || pathInfo === null ? "/" : String(pathInfo),
+      method === undefined || method === null ? "GET" : String(method),
+      query === undefined || query === null ? undefined : String(query),
+    );
   }
 }

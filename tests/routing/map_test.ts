@@ -405,6 +405,18 @@ for (const c of ENVIRON_CASES) {
   });
 }
 
+Deno.test("Map.bindToEnviron gives the same answers when one map binds every environ", () => {
+  const map = environMap();
+  for (const round of [1, 2]) {
+    for (const c of ENVIRON_CASES) {
+      const adapter = map.bindToEnviron(c.environ, c.options);
+      assert.equal(adapter.serverName, c.adapter.serverName, `${c.name} (${round})`);
+      assert.equal(adapter.subdomain, c.adapter.subdomain, `${c.name} (${round})`);
+      assert.deepStrictEqual(outcome(adapter), c.match, `${c.name} (${round})`);
+    }
+  }
+});
+
 Deno.test("Map starts with Werkzeug's defaults", () => {
   const map = new UrlMap();
   assert.equal(map.defaultSubdomain, "");
