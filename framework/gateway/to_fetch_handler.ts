@@ -15,7 +15,7 @@ import { BodyInput } from "./input_stream.ts";
 export interface ToFetchHandlerOptions {
   /** Largest request body accepted, in bytes; a larger one is answered with 413. */
   maxBodySize?: number;
-  /** A `Server` header added to every response that has none. */
+  /** A `Server` header added to every response that has none; `""` adds none. */
   serverHeader?: string;
   /**
    * Called once a response has been handed over completely (or abandoned), with its
@@ -250,7 +250,8 @@ export function toFetchResponder(
   options?: ToFetchHandlerOptions,
 ): FetchResponder {
   const maxBodySize = options?.maxBodySize;
-  const serverHeader = options?.serverHeader;
+  // An empty serverHeader means no Server header at all.
+  const serverHeader = options?.serverHeader || undefined;
   const onFinish = options?.onFinish;
   const signal = options?.signal;
   const canonicalStatusText = options?.canonicalStatusText ?? true;

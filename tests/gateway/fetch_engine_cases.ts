@@ -266,10 +266,15 @@ export function fetchEngineCases(name: string, engine: Engine): void {
     assert.ok(entry.durationMs >= 0);
   });
 
-  Deno.test(`${name} engine uses serverHeader`, async () => {
+  Deno.test(`${name} engine uses serverHeader, and sends none when it is empty`, async () => {
     await withServer(engine, hello, { serverHeader: "custom/1" }, async (base) => {
       const response = await fetch(base + "/");
       assert.equal(response.headers.get("server"), "custom/1");
+      await response.text();
+    });
+    await withServer(engine, hello, { serverHeader: "" }, async (base) => {
+      const response = await fetch(base + "/");
+      assert.equal(response.headers.get("server"), null);
       await response.text();
     });
   });

@@ -315,3 +315,9 @@ Deno.test("toFetchHandler sets wsgi.multiprocess when told it is one of several 
   await toFetchHandler(app)(new Request("http://h/"));
   assert.deepEqual(seen, [true, false]);
 });
+
+Deno.test("toFetchHandler adds no Server header when serverHeader is empty", async () => {
+  const response = await toFetchHandler(hello, { serverHeader: "" })(new Request("http://h/"));
+  assert.equal(response.headers.get("server"), null);
+  await response.text();
+});
