@@ -99,30 +99,33 @@ export function matchResultError(
   }
 }
 
-/** One real instance per class, whose fields quick copies start from. */
-const templates = new globalThis.Map<number, HTTPException>();
+/**
+ * Per status code, an object holding the fields of one really constructed exception on
+ * top of its class's prototype: quick instances inherit from it.
+ */
+const bases = new globalThis.Map<number, HTTPException>();
 
 /**
  * A fresh instance of the exception `matchResultError` would build, made without running
  * `Error`'s constructor: that constructor captures a stack trace, which costs about a
  * microsecond here (several whole matches) and says nothing about a URL that does not
- * match. The instance has the class, prototype and fields of a constructed one, but no
+ * match. The instance is of the same class and reads the same fields (inherited from a
+ * constructed instance's copy; setting one makes it the instance's own), but has no
  * `stack`.
  */
 function quickMatchError(
   result: MatchNotFound | MatchMethodNotAllowed | MatchRedirect,
 ): HTTPException {
-  const cls = result.code === 404
-    ? NotFound
-    : result.code === 405
-    ? MethodNotAllowed
-    : RequestRedirect;
-  let template = templates.get(result.code);
-  if (template === undefined) {
-    template = matchResultError(result);
-    templates.set(result.code, template);
+  let base = bases.get(result.code);
+  if (base === undefined) {
+    const template = matchResultError(result);
+    base = Object.assign(
+      Object.create(Object.getPrototypeOf(template)) as HTTPException,
+      template,
+    );
+    bases.set(result.code, base);
   }
-  const error = Object.assign(Object.create(cls.prototype) as HTTPException, template);
+  const error = Object.create(base) as HTTPException;
   if (result.code === 405) (error as MethodNotAllowed).validMethods = result.validMethods;
   else if (result.code === 308) {
     (error as RequestRedirect).newUrl = result.newUrl;

@@ -215,3 +215,25 @@ Deno.test("Map sortParameters and sortKey order the built query as Werkzeug does
     "/s?a=2&aa=z&b=1&c=0&c=3",
   );
 });
+
+Deno.test("each exception match() throws is its own object", () => {
+  const urls = adapter();
+  const first = (() => {
+    try {
+      urls.match("/nope");
+    } catch (e) {
+      return e as NotFound;
+    }
+  })()!;
+  first.description = "changed";
+  assert.throws(() => urls.match("/nope"), (e: unknown) => {
+    assert.ok(e instanceof NotFound && e !== first);
+    assert.equal(e.description, new NotFound().description);
+    assert.equal(e.getResponse().statusCode, 404);
+    return true;
+  });
+  assert.throws(
+    () => urls.match("/user/1", "PUT"),
+    (e: unknown) => e instanceof MethodNotAllowed && e.validMethods.includes("DELETE"),
+  );
+});
