@@ -176,6 +176,7 @@ export class MapAdapter {
   queryArgs: QueryArgs | undefined;
   /** The script name without trailing slashes (the prefix of built paths). */
   #scriptRoot: string;
+  #scriptRootOf: string;
 
   /**
    * Use `Map.bind` or `Map.bindToEnviron` rather than this constructor.
@@ -202,6 +203,7 @@ export class MapAdapter {
     this.map = map;
     this.serverName = serverName;
     this.scriptName = scriptName.endsWith("/") ? scriptName : scriptName + "/";
+    this.#scriptRootOf = this.scriptName;
     this.#scriptRoot = this.scriptName.replace(/\/+$/, "");
     this.subdomain = subdomain;
     this.urlScheme = urlScheme;
@@ -560,6 +562,10 @@ export class MapAdapter {
       !options.forceExternal &&
       (this.map.hostMatching ? host === this.serverName : domainPart === this.subdomain)
     ) {
+      if (this.#scriptRootOf !== this.scriptName) {
+        this.#scriptRootOf = this.scriptName;
+        this.#scriptRoot = this.scriptName.replace(/\/+$/, "");
+      }
       url = this.#scriptRoot + "/" + pathTail;
     } else {
       url = `${scheme ? scheme + ":" : ""}//${host}${this.scriptName.slice(0, -1)}/${pathTail}`;
