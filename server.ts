@@ -443,9 +443,9 @@ async function runWithReload(args: string[], gracefulSeconds: number): Promise<n
       // already gone
     }
   };
-  const output = forwardLines(child.stdout, (line) => {
-    writeAll(Deno.stdout, line + "\n");
-    if (stopping && line.includes("Shutting down: done")) kill("SIGKILL");
+  const output = forwardLines(child.stdout, (lines) => {
+    writeAll(Deno.stdout, lines);
+    if (stopping && lines.includes("Shutting down: done")) kill("SIGKILL");
   });
   let bound: ReturnType<typeof setTimeout> | undefined;
   const onSignal = (signal: Deno.Signal) => () => {
@@ -509,25 +509,28 @@ function forceReusePort(): void {
   };
 }
 
-/** Reads a child's output line by line, handing each whole line to `onLine`. */
+/**
+ * Passes a child's output on in whole lines (so that lines from several children never
+ * interleave mid-line), as few writes as possible: `onLines` gets every complete line
+ * available at once, each ending in a newline.
+ */
 async function forwardLines(
   stream: ReadableStream<Uint8Array>,
-  onLine: (line: string) => void,
+  onLines: (lines: string) => void,
 ): Promise<void> {
   let pending = "";
   try {
     for await (const text of stream.pipeThrough(new TextDecoderStream())) {
       pending += text;
-      let nl: number;
-      while ((nl = pending.indexOf("\n")) >= 0) {
-        onLine(pending.slice(0, nl));
-        pending = pending.slice(nl + 1);
-      }
+      const end = pending.lastIndexOf("\n");
+      if (end < 0) continue;
+      onLines(pending.slice(0, end + 1));
+      pending = pending.slice(end + 1);
     }
   } catch {
     // The child went away.
   }
-  if (pending !== "") onLine(pending);
+  if (pending !== "") onLines(pending + "\n");
 }
 
 /**
@@ -587,14 +590,14 @@ async function runMaster(options: CliOptions): Promise<number> {
     let booted = false;
     let boot!: () => void;
     const ready = new Promise<void>((resolve) => (boot = resolve));
-    forwardLines(child.stdout, (line) => {
-      if (!booted && line.includes("Booting worker with pid")) {
+    forwardLines(child.stdout, (lines) => {
+      if (!booted && lines.includes("Booting worker with pid")) {
         booted = true;
         boot();
       }
-      writeAll(Deno.stdout, line + "\n");
+      writeAll(Deno.stdout, lines);
     });
-    forwardLines(child.stderr, (line) => writeAll(Deno.stderr, line + "\n"));
+    forwardLines(child.stderr, (lines) => writeAll(Deno.stderr, lines));
     child.status.then((status) => {
       workers.delete(child);
       if (stopping) return;
