@@ -519,7 +519,10 @@ export class StateMachineMatcher {
     for (let i = 0; i < keys.length; i++) {
       if (keys[i] !== want) continue;
       const child = state.linear![i]!;
-      if (len <= 1 || sameText(path, pos, child.text)) return child;
+      // The packed key holds the length modulo 2^16: compare the real one too.
+      if (child.text.length === len && (len <= 1 || sameText(path, pos, child.text))) {
+        return child;
+      }
     }
     return null;
   }
@@ -582,7 +585,10 @@ export class StateMachineMatcher {
         if (state.soleChild !== null) {
           if (packKey(path, pos, end) === state.soleKey) {
             const only = state.soleChild;
-            if (end - pos <= 1 || sameText(path, pos, only.text)) child = only;
+            const n = end - pos;
+            if (only.text.length === n && (n <= 1 || sameText(path, pos, only.text))) {
+              child = only;
+            }
           }
         } else if (state.linearKeys !== null) {
           child = this.#linearChild(state, path, pos, end);

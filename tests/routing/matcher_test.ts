@@ -95,3 +95,18 @@ Deno.test("registration order does not change which rule wins between weights", 
     );
   }
 });
+
+Deno.test("a segment of 65,537 characters is not mistaken for a short static one", () => {
+  const long = "a".repeat(65_536);
+  const urls = new UrlMap([
+    new Rule("/x/", { endpoint: "slash" }),
+    new Rule("/x/a", { endpoint: "a" }),
+    new Rule(`/y/${long}`, { endpoint: "long" }),
+  ]).bind("example.com");
+  assert.equal(urls.matchResult(`/x/${long}`).code, 404);
+  // 65,537 = 1 + 2^16: the same length modulo 2^16 as "a".
+  assert.equal(urls.matchResult(`/x/${"a".repeat(65_537)}`).code, 404);
+  const hit = urls.matchResult(`/y/${long}`);
+  assert.equal(hit.code === 200 && hit.endpoint, "long");
+  assert.equal(urls.matchResult(`/y/${"b".repeat(65_536)}`).code, 404);
+});
