@@ -134,13 +134,14 @@ function quickMatchError(
   return error;
 }
 
-const UPPER_METHODS: Record<string, string> = Object.create(null);
+/** Upper-cased methods seen so far; bounded, since clients choose the method names. */
+const UPPER_METHODS = new globalThis.Map<string, string>();
 
 function upperMethod(method: string): string {
-  let upper = UPPER_METHODS[method];
+  let upper = UPPER_METHODS.get(method);
   if (upper === undefined) {
     upper = method.toUpperCase();
-    if (method.length <= 16) UPPER_METHODS[method] = upper;
+    if (UPPER_METHODS.size < 64) UPPER_METHODS.set(method, upper);
   }
   return upper;
 }
