@@ -10,3 +10,4 @@ export * from "./map.ts";
 export * from "./map_adapter.ts";
 export * from "./matcher.ts";
 export * from "./rule.ts";
+export * from "./rule_factories.ts";

@@ -198,6 +198,7 @@ export class Rule<R extends string = string> {
   /** The converters in the same order as `converterNames`. */
   converterList: BaseConverter[] = [];
   #tokensPath: RuleToken[];
+  #tokenizedFor: string;
   #traceKey = "";
   #domainSteps: BuildStep[] = [];
   #pathSteps: BuildStep[] = [];
@@ -224,6 +225,7 @@ export class Rule<R extends string = string> {
     }
     this.rule = string;
     this.#tokensPath = tokenizeRule(string);
+    this.#tokenizedFor = string;
     this.isLeaf = !string.endsWith("/");
     this.isBranch = string.endsWith("/");
     this.endpoint = options.endpoint ?? "";
@@ -310,6 +312,16 @@ export class Rule<R extends string = string> {
       });
     } else {
       this.#compileTokens(tokenizeRule(domainRule), domainRule, this.#domainSteps);
+    }
+    if (this.#tokenizedFor !== this.rule) {
+      // The rule string was changed after construction (e.g. by `Submount`).
+      if (!this.rule.startsWith("/")) {
+        throw new TypeError(`URL rule ${JSON.stringify(this.rule)} must start with a slash.`);
+      }
+      this.#tokensPath = tokenizeRule(this.rule);
+      this.#tokenizedFor = this.rule;
+      this.isLeaf = !this.rule.endsWith("/");
+      this.isBranch = this.rule.endsWith("/");
     }
     let tokens = this.#tokensPath;
     if (this.mergeSlashes) {
