@@ -187,6 +187,11 @@ export function validator(app: AppObject, options?: ValidatorOptions): WsgiApp {
       () => `Server: PATH_INFO must be empty or start with /, not ${show(path)}`,
     );
     check(
+      /^HTTP\/[0-9]\.?[0-9]?$/.test(environ.SERVER_PROTOCOL),
+      () =>
+        `Server: SERVER_PROTOCOL must look like "HTTP/1.1", not ${show(environ.SERVER_PROTOCOL)}`,
+    );
+    check(
       DIGITS.test(environ.SERVER_PORT),
       () => `Server: SERVER_PORT must be a port number, not ${show(environ.SERVER_PORT)}`,
     );
@@ -235,7 +240,20 @@ export function validator(app: AppObject, options?: ValidatorOptions): WsgiApp {
       },
       async readline(...args: unknown[]): Promise<Uint8Array> {
         checkSize(args, "readline()");
-        return checked(await input.readline(args[0] as number | undefined), "readline()");
+        const line = checked(await input.readline(args[0] as number | undefined), "readline()");
+        const size = args[0];
+        if (typeof size === "number" && size >= 0) {
+          check(
+            line.length <= size,
+            () => `Server: wsgi.input.readline(${size}) gave ${line.length} bytes`,
+          );
+        }
+        const newline = line.indexOf(10);
+        check(
+          newline === -1 || newline === line.length - 1,
+          () => "Server: wsgi.input.readline() gave more than one line",
+        );
+        return line;
       },
       async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
         for await (const chunk of input) yield checked(chunk, "iteration");

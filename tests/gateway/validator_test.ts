@@ -305,3 +305,27 @@ Deno.test("validator allows startResponse again with excInfo, and 204 without Co
   };
   assert.equal(await serveOnce(app), "");
 });
+
+Deno.test("validator catches a server whose readline gives more than one line", async () => {
+  const app: WsgiApp = async (environ, sr) => {
+    await environ["wsgi.input"].readline();
+    sr("200 OK", [["Content-Type", "text/plain"]]);
+    return [];
+  };
+  const environ = testEnviron({
+    "wsgi.input": {
+      read: () => Promise.resolve(new Uint8Array(0)),
+      readline: () => Promise.resolve(enc.encode("one\ntwo\n")),
+      [Symbol.asyncIterator]: async function* () {},
+    },
+  });
+  await rejectsWith(serveOnce(app, environ), /more than one line/);
+});
+
+Deno.test("validator catches a server with a malformed SERVER_PROTOCOL", () => {
+  const environ = testEnviron({ SERVER_PROTOCOL: "HTTP1.1" });
+  assert.throws(() => validator(good)(environ, startResponseSpy), /SERVER_PROTOCOL/);
+  for (const ok of ["HTTP/1.0", "HTTP/1.1", "HTTP/2"]) {
+    validator(good)(testEnviron({ SERVER_PROTOCOL: ok }), startResponseSpy);
+  }
+});
