@@ -1,9 +1,11 @@
 /**
  * The compiled matcher: a state machine over path segments (Werkzeug's
  * `StateMachineMatcher`), built once per map update. Each state has a table of static
- * transitions and a weight-ordered list of dynamic ones; matching walks the path in place,
- * so its cost grows with the path, not with the number of rules. Fully static rules are
- * also kept in one table per domain and answered with a single lookup.
+ * transitions (inline, scanned, or hashed by fan-out, with runs of single static
+ * segments compressed into one comparison) and a weight-ordered list of dynamic ones;
+ * matching walks the path in place, so its cost grows with the path, not with the number
+ * of rules. Common converters are tested without a regex. Fully static rules are also
+ * kept in one table per domain and answered with a single lookup.
  *
  * @module
  */
@@ -14,7 +16,7 @@ import { compareWeights, type Rule, type RulePart } from "./rule.ts";
 const Test = {
   /** A single converter matching any non-empty segment (`[^/]+`). */
   Segment: 0,
-  /** A single converter matching ASCII digits (`\d+`). */
+  /** A single converter matching decimal digits (`\d+`, Unicode digits as in Python). */
   Digits: 1,
   /** A single final converter matching the non-empty rest not starting with `/`. */
   Rest: 2,
