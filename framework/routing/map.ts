@@ -332,14 +332,19 @@ export class Map {
    * Binds the map to a request's environ: host, scheme, script name, path, method and
    * query string come from it.
    *
-   * @param environ The gateway environ.
+   * @param environ The gateway environ, or a request object holding it as `environ`.
    * @param options The configured server name and/or subdomain.
    * @returns The adapter.
    */
   bindToEnviron(
-    environ: Readonly<Record<string, unknown>>,
+    source: Readonly<Record<string, unknown>> | { readonly environ: Record<string, unknown> },
     options: BindToEnvironOptions = {},
   ): MapAdapter {
+    const environ: Readonly<Record<string, unknown>> =
+      !("REQUEST_METHOD" in source) && typeof source.environ === "object" &&
+        source.environ !== null
+        ? source.environ as Record<string, unknown>
+        : source as Readonly<Record<string, unknown>>;
     let scheme = String(environ["wsgi.url_scheme"] ?? "http");
     const wsgiServerName = this.#requestHost(environ, scheme);
     const upgrade = environ.HTTP_UPGRADE;

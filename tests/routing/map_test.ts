@@ -497,3 +497,9 @@ Deno.test("Map options reach rules that do not set their own", () => {
   assert.deepStrictEqual([a.strictSlashes, a.mergeSlashes, a.subdomain], [false, false, "www"]);
   assert.equal(b.strictSlashes, true);
 });
+
+Deno.test("Map.bindToEnviron accepts a request object holding the environ", () => {
+  const environ = ENVIRON_CASES[0]!.environ;
+  const adapter = environMap().bindToEnviron({ environ }, { serverName: "example.com" });
+  assert.deepStrictEqual(adapter.match(), ["index", {}]);
+});
