@@ -6,7 +6,7 @@
  */
 
 import type { Map, RuleFactory } from "./map.ts";
-import type { Rule } from "./rule.ts";
+import { Rule } from "./rule.ts";
 
 function* rulesOf(map: Map, rules: Iterable<Rule | RuleFactory>): Generator<Rule> {
   for (const item of rules) {
@@ -129,5 +129,93 @@ export class EndpointPrefix implements RuleFactory {
       copy.endpoint = this.prefix + copy.endpoint;
       yield copy;
     }
+  }
+}
+
+/** Fills `$name` / `${name}` placeholders as Python's `string.Template.substitute` does. */
+function substitute(template: string, context: Record<string, unknown>): string {
+  return template.replace(
+    /\$(?:(\$)|([_a-zA-Z][_a-zA-Z0-9]*)|\{([_a-zA-Z][_a-zA-Z0-9]*)\}|())/g,
+    (match, escaped, named, braced, invalid, offset: number) => {
+      if (escaped !== undefined) return "$";
+      const name = (named ?? braced) as string | undefined;
+      if (name !== undefined) {
+        if (!Object.hasOwn(context, name)) {
+          throw new TypeError(
+            `RuleTemplate has no value for $${name} in ${JSON.stringify(template)}`,
+          );
+        }
+        return String(context[name]);
+      }
+      if (invalid !== undefined) {
+        throw new TypeError(
+          `Invalid placeholder at position ${offset} in ${JSON.stringify(template)}`,
+        );
+      }
+      return match;
+    },
+  );
+}
+
+/**
+ * Rules with `$name` placeholders in their strings, endpoints, string defaults and
+ * subdomains; calling `apply(context)` gives a factory with them filled in (Werkzeug's
+ * `RuleTemplate`, whose instances are called).
+ *
+ * @example
+ * ```ts
+ * import { Map as UrlMap, Rule, RuleTemplate } from "@phial/phial";
+ * const resource = new RuleTemplate([
+ *   new Rule("/$name/", { endpoint: "$name.list" }),
+ *   new Rule("/$name/<int:id>", { endpoint: "$name.show" }),
+ * ]);
+ * const map = new UrlMap([resource.apply({ name: "user" }), resource.apply({ name: "page" })]);
+ * map.bind("example.com").match("/page/3"); // ["page.show", { id: 3 }]
+ * ```
+ */
+export class RuleTemplate {
+  /** The template rules. */
+  rules: Rule[];
+
+  /**
+   * Creates the template.
+   *
+   * @param rules Rules whose strings may hold `$name` placeholders.
+   */
+  constructor(rules: Iterable<Rule>) {
+    this.rules = [...rules];
+  }
+
+  /**
+   * A factory of the rules with the placeholders filled in.
+   *
+   * @param context The values by placeholder name.
+   * @returns The factory to add to a map.
+   */
+  apply(context: Record<string, unknown>): RuleFactory {
+    const rules = this.rules;
+    return {
+      *getRules(map: Map): Generator<Rule> {
+        for (const rule of rulesOf(map, rules)) {
+          let defaults: Record<string, unknown> | undefined;
+          if (rule.defaults !== undefined) {
+            defaults = {};
+            for (const [key, value] of Object.entries(rule.defaults)) {
+              defaults[key] = typeof value === "string" ? substitute(value, context) : value;
+            }
+          }
+          yield new Rule(substitute(rule.rule, context), {
+            endpoint: substitute(rule.endpoint, context),
+            ...(rule.methods !== undefined ? { methods: rule.methods } : {}),
+            ...(defaults !== undefined ? { defaults } : {}),
+            ...(rule.subdomain !== undefined
+              ? { subdomain: substitute(rule.subdomain, context) }
+              : {}),
+            ...(rule.strictSlashes !== undefined ? { strictSlashes: rule.strictSlashes } : {}),
+            buildOnly: rule.buildOnly,
+          });
+        }
+      },
+    };
   }
 }

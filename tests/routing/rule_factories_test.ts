@@ -4,6 +4,7 @@ import {
   Map as UrlMap,
   RequestRedirect,
   Rule,
+  RuleTemplate,
   Subdomain,
   Submount,
 } from "../../framework/routing/mod.ts";
@@ -51,4 +52,19 @@ Deno.test("a factory copies its rules: the originals stay unbound", () => {
   new UrlMap([new Submount("/one", [rule]), new Submount("/two", [rule])]);
   assert.equal(rule.map, undefined);
   assert.equal(rule.rule, "/a");
+});
+
+Deno.test("RuleTemplate fills $name placeholders as Werkzeug's does", () => {
+  // Recorded from Werkzeug 3.1's RuleTemplate with the same rules.
+  const resource = new RuleTemplate([
+    new Rule("/$name/", { endpoint: "$name.list", defaults: { k: "${name}s", n: 1 } }),
+    new Rule("/$name/<int:id>", { endpoint: "$name.show", methods: ["GET"] }),
+  ]);
+  const urls = new UrlMap([resource.apply({ name: "user" }), resource.apply({ name: "page" })])
+    .bind("example.com");
+  assert.deepStrictEqual(urls.match("/page/3"), ["page.show", { id: 3 }]);
+  assert.deepStrictEqual(urls.match("/user/"), ["user.list", { k: "users", n: 1 }]);
+  assert.equal(urls.build("user.list"), "/user/");
+  assert.equal(urls.build("page.show", { id: 2 }), "/page/2");
+  assert.throws(() => new UrlMap([resource.apply({ nam: "x" })]), /no value for \$name/);
 });
