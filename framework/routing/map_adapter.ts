@@ -226,7 +226,10 @@ export class MapAdapter {
     const map = this.map;
     map.update();
     if (path === undefined) path = this.pathInfo;
-    const upper = upperMethod(method ?? this.defaultMethod);
+    const given = method ?? this.defaultMethod;
+    const upper = given === "GET" || given === "POST" || given === "HEAD"
+      ? given
+      : upperMethod(given);
     const domainPart = map.hostMatching ? this.serverName : (this.subdomain ?? this.serverName);
     let pathPart: string;
     if (path === "") pathPart = "";

@@ -228,6 +228,7 @@ export class StateMachineMatcher {
    * @param rule A bound, compiled rule.
    */
   add(rule: Rule): void {
+    this.#domain = null;
     let state = this.#root;
     let allStatic = true;
     for (const part of rule.parts) {
@@ -272,6 +273,7 @@ export class StateMachineMatcher {
 
   /** Orders dynamic transitions by weight and prepares the per-state lookup tables. */
   update(): void {
+    this.#domain = null;
     const isLink = (state: State): boolean =>
       state.rules.length === 0 && state.dynamic.length === 0 &&
       state.staticMap !== null && state.staticMap.size === 1 && state.slashState === null;
@@ -376,7 +378,8 @@ export class StateMachineMatcher {
     this.#method = method;
     this.#mismatch = false;
     this.#methods = null;
-    const table = this.#staticRoutes.get(domain);
+    if (domain !== this.#domain) this.#selectDomain(domain);
+    const table = this.#domainRoutes;
     if (table !== undefined) {
       const state = table.get(path);
       if (state !== undefined) {
@@ -388,6 +391,17 @@ export class StateMachineMatcher {
       }
     }
     return this.#run(domain, path);
+  }
+
+  // The last domain matched and what it selects (nearly always the same one: "").
+  #domain: string | null = null;
+  #domainRoutes: globalThis.Map<string, State> | undefined = undefined;
+  #domainState: State | undefined = undefined;
+
+  #selectDomain(domain: string): void {
+    this.#domain = domain;
+    this.#domainRoutes = this.#staticRoutes.get(domain);
+    this.#domainState = this.#root.staticMap?.get(domain);
   }
 
   /** Whether the last `match` saw a rule for the path that refused the method. */
@@ -440,7 +454,8 @@ export class StateMachineMatcher {
   #matchDomain(domain: string, path: string): Rule | typeof SLASH_REQUIRED | null {
     this.valueCount = 0;
     const root = this.#root;
-    const next = root.staticMap?.get(domain);
+    if (domain !== this.#domain) this.#selectDomain(domain);
+    const next = this.#domainState;
     if (next !== undefined) {
       // Most paths start with "/": step over the empty first segment directly.
       const entry = next.entry;

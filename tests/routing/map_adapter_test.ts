@@ -237,3 +237,22 @@ Deno.test("each exception match() throws is its own object", () => {
     (e: unknown) => e instanceof MethodNotAllowed && e.validMethods.includes("DELETE"),
   );
 });
+
+Deno.test("adapters for different subdomains of one map match each on their own", () => {
+  const map = new UrlMap([
+    new Rule("/", { endpoint: "www" }),
+    new Rule("/", { endpoint: "api", subdomain: "api" }),
+    new Rule("/", { endpoint: "user", subdomain: "<user>" }),
+  ], { defaultSubdomain: "www" });
+  const www = map.bind("example.com", { subdomain: "www" });
+  const api = map.bind("example.com", { subdomain: "api" });
+  const bob = map.bind("example.com", { subdomain: "bob" });
+  for (let i = 0; i < 3; i++) {
+    assert.deepStrictEqual(www.match("/"), ["www", {}]);
+    assert.deepStrictEqual(api.match("/"), ["api", {}]);
+    assert.deepStrictEqual(bob.match("/"), ["user", { user: "bob" }]);
+  }
+  map.add(new Rule("/", { endpoint: "docs", subdomain: "docs" }));
+  assert.deepStrictEqual(map.bind("example.com", { subdomain: "docs" }).match("/"), ["docs", {}]);
+  assert.deepStrictEqual(www.match("/"), ["www", {}]);
+});
