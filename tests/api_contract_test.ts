@@ -1144,3 +1144,323 @@ Deno.test("API §1: server.ts WSGIServer serveForever()/shutdown() and makeServe
   }
   await forever;
 });
+
+// ---------------------------------------------------------------------------------------
+// §1 PEP 3333 semantics, through toFetchHandler and every engine
+// ---------------------------------------------------------------------------------------
+
+interface Probe {
+  closed: number;
+  rethrew: boolean;
+}
+
+function pepApp(probe: Probe): WsgiApp {
+  return async (environ, startResponse) => {
+    await Promise.resolve();
+    const path = environ.PATH_INFO;
+    const closing = <T extends object>(body: T): T & { close(): void } =>
+      Object.assign(body, {
+        close() {
+          probe.closed++;
+        },
+      });
+    if (path === "/utf8") {
+      startResponse("200 OK", [["Content-Type", "text/plain; charset=utf-8"]]);
+      return closing(["caf\u00e9 ", "\u00fcber"]);
+    }
+    if (path === "/write") {
+      const write = startResponse("200 OK", [["Content-Type", "text/plain"]]);
+      write(encoder.encode("legacy "));
+      return closing(["body"]);
+    }
+    if (path === "/late-error") {
+      // Headers are not sent before the first non-empty chunk: the app may still replace them.
+      startResponse("200 OK", [["Content-Type", "text/plain"]]);
+      return closing((async function* () {
+        yield "";
+        try {
+          throw new Error("boom");
+        } catch (e) {
+          startResponse("500 Internal Server Error", [["Content-Type", "text/plain"]], e);
+          yield "recovered";
+        }
+      })());
+    }
+    if (path === "/after-headers") {
+      startResponse("200 OK", [["Content-Type", "text/plain"]]);
+      return closing((function* () {
+        yield "sent";
+        try {
+          startResponse("500 Internal Server Error", [], new Error("too late"));
+        } catch {
+          probe.rethrew = true;
+        }
+        yield " more";
+      })());
+    }
+    startResponse("404 Not Found", [["Content-Type", "text/plain"]]);
+    return closing(["missing"]);
+  };
+}
+
+async function eventually(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+  assert.ok(check());
+}
+
+async function checkPep3333(fetchFn: (path: string) => Promise<globalThis.Response>, probe: Probe) {
+  const utf8 = await fetchFn("/utf8");
+  assert.deepEqual(
+    new Uint8Array(await utf8.arrayBuffer()),
+    encoder.encode("caf\u00e9 \u00fcber"),
+  );
+  await eventually(() => probe.closed === 1);
+
+  const write = await fetchFn("/write");
+  assert.equal(await write.text(), "legacy body");
+  await eventually(() => probe.closed === 2);
+
+  const late = await fetchFn("/late-error");
+  assert.equal(late.status, 500);
+  assert.equal(await late.text(), "recovered");
+  await eventually(() => probe.closed === 3);
+
+  const after = await fetchFn("/after-headers");
+  assert.equal(after.status, 200);
+  await after.text().catch(() => "");
+  await eventually(() => probe.closed === 4);
+  assert.equal(probe.rethrew, true);
+}
+
+Deno.test("API §1: PEP 3333 semantics under toFetchHandler (UTF-8 strings, write(), excInfo, close())", async () => {
+  const probe: Probe = { closed: 0, rethrew: false };
+  const handler = toFetchHandler(pepApp(probe));
+  await checkPep3333((path) => handler(new globalThis.Request(`http://localhost${path}`)), probe);
+});
+
+for (const engine of ENGINES) {
+  Deno.test(`API §1: [${engine}] PEP 3333 semantics over a socket (UTF-8 strings, write(), excInfo, close())`, async () => {
+    const probe: Probe = { closed: 0, rethrew: false };
+    const handle = await serve(pepApp(probe), {
+      hostname: "127.0.0.1",
+      port: 0,
+      engine,
+      onListen: () => {},
+    });
+    try {
+      await checkPep3333((path) => fetch(`http://127.0.0.1:${handle.addr.port}${path}`), probe);
+    } finally {
+      await handle.shutdown();
+    }
+  });
+
+  Deno.test(`API §1: [${engine}] an app object may be a class instance, and a phial Response is an app object`, async () => {
+    class Greeter {
+      greeting = "hi";
+      wsgiApp(environ: Environ, startResponse: StartResponse): Body {
+        startResponse("200 OK", [["Content-Type", "text/plain"]]);
+        return [`${this.greeting} ${environ.PATH_INFO}`];
+      }
+    }
+    const greeter = new Greeter();
+    const h1 = serve(greeter, { hostname: "127.0.0.1", port: 0, engine, onListen: () => {} });
+    const h2 = serve(new Response("static", { mimetype: "text/plain" }), {
+      hostname: "127.0.0.1",
+      port: 0,
+      engine,
+      onListen: () => {},
+    });
+    try {
+      assert.equal(await (await fetch(`http://127.0.0.1:${h1.addr.port}/x`)).text(), "hi /x");
+      const res = await fetch(`http://127.0.0.1:${h2.addr.port}/`);
+      assert.equal(res.headers.get("content-type"), "text/plain; charset=utf-8");
+      assert.equal(await res.text(), "static");
+    } finally {
+      await h1.shutdown();
+      await h2.shutdown();
+    }
+  });
+}
+
+Deno.test("API §1: serve() takes workers: 1, and rejects bad options with a TypeError", async () => {
+  const handle = serve(helloApp, {
+    hostname: "127.0.0.1",
+    port: 0,
+    engine: "reference",
+    workers: 1,
+    onListen: () => {},
+  });
+  try {
+    assert.equal(await (await fetch(`http://127.0.0.1:${handle.addr.port}/w`)).text(), "hello /w ");
+  } finally {
+    await handle.shutdown();
+  }
+  assert.throws(
+    () => serve(helloApp, { port: 0, engine: "nope" as "deno", onListen: () => {} }),
+    TypeError,
+  );
+  assert.throws(() => serve(helloApp, { port: -1, onListen: () => {} }), TypeError);
+  assert.throws(() => serve({} as AppObject, { port: 0, onListen: () => {} }), TypeError);
+});
+
+Deno.test("API §1: validator(app) also throws on a violation by the server (a bad environ)", async () => {
+  const environ = env("/");
+  delete (environ as Record<string, unknown>)["wsgi.version"];
+  await assert.rejects(() => callApp(validator(helloApp), environ));
+  const noMethod = env("/");
+  delete (noMethod as Record<string, unknown>).REQUEST_METHOD;
+  await assert.rejects(() => callApp(validator(helloApp), noMethod));
+});
+
+Deno.test("API §1: environFromRequest fills every PEP 3333 key", () => {
+  const environ = environFromRequest(new globalThis.Request("http://example.com/"));
+  for (
+    const key of [
+      "REQUEST_METHOD",
+      "SCRIPT_NAME",
+      "PATH_INFO",
+      "QUERY_STRING",
+      "SERVER_NAME",
+      "SERVER_PORT",
+      "SERVER_PROTOCOL",
+      "wsgi.version",
+      "wsgi.url_scheme",
+      "wsgi.input",
+      "wsgi.errors",
+      "wsgi.multithread",
+      "wsgi.multiprocess",
+      "wsgi.run_once",
+      "wsgi.input_terminated",
+    ]
+  ) {
+    assert.ok(key in environ, key);
+  }
+  assert.equal(environ.SERVER_PORT, "80");
+  assert.equal(typeof environ["wsgi.multithread"], "boolean");
+  assert.equal(typeof environ["wsgi.errors"].write, "function");
+});
+
+Deno.test("API §1: server.ts CLI serves MODULE:ATTR and reports a missing attribute in one line, exit 1", async () => {
+  const dir = await Deno.makeTempDir();
+  const module = `${dir}/site.ts`;
+  await Deno.writeTextFile(
+    module,
+    `export const site = (e, sr) => { sr("200 OK", [["Content-Type", "text/plain"]]); return ["cli " + e.PATH_INFO]; };\n`,
+  );
+  const serverTs = new URL("../server.ts", import.meta.url).pathname;
+  try {
+    const bad = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", serverTs, `${module}:nothere`, "--host", "127.0.0.1", "--port", "0"],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(bad.code, 1);
+    const lines = decoder.decode(bad.stderr).split("\n").filter((l) => l.trim() !== "");
+    assert.equal(lines.length, 1, decoder.decode(bad.stderr));
+
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", serverTs, `${module}:site`, "--host", "127.0.0.1", "--port", "0"],
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    try {
+      const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+      let seen = "";
+      let port = "";
+      while (!port) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        seen += value;
+        port = /http:\/\/127\.0\.0\.1:(\d+)/.exec(seen)?.[1] ?? "";
+      }
+      assert.ok(port, `no listening line in ${seen}`);
+      assert.equal(await (await fetch(`http://127.0.0.1:${port}/c`)).text(), "cli /c");
+      child.kill("SIGTERM");
+      reader.releaseLock();
+      await child.stdout.cancel().catch(() => {});
+      await child.stderr.cancel();
+      assert.equal((await child.status).code, 0);
+    } finally {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+// ---------------------------------------------------------------------------------------
+// §3 more Werkzeug behaviour the page points at
+// ---------------------------------------------------------------------------------------
+
+Deno.test("API §3: an HTTP error's default description and HTML body are Werkzeug's", async () => {
+  const e = new NotFound();
+  assert.equal(
+    e.description,
+    "The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.",
+  );
+  assert.equal(
+    e.getBody(),
+    "<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.</p>\n",
+  );
+  const res = e.getResponse() as Response;
+  assert.equal(res.headers.get("Content-Type"), "text/html; charset=utf-8");
+  assert.equal(await res.getData({ asText: true }), e.getBody());
+});
+
+Deno.test("API §3: setCookie maxAge alone is seconds and sets Expires that far ahead", () => {
+  const res = new Response("");
+  const before = Date.now();
+  res.setCookie("s", "1", { maxAge: 3600 });
+  const header = res.headers.get("Set-Cookie") ?? "";
+  assert.match(header, /^s=1; Expires=[^;]+; Max-Age=3600; Path=\/$/);
+  const expires = Date.parse(/Expires=([^;]+)/.exec(header)![1]!);
+  assert.ok(Math.abs(expires - (before + 3600_000)) < 5000, header);
+});
+
+Deno.test("API §3: Response headers option takes pairs, a record or Headers", () => {
+  assert.equal(new Response("", { headers: [["X-P", "1"]] }).headers.get("x-p"), "1");
+  assert.equal(new Response("", { headers: { "X-R": "2" } }).headers.get("x-r"), "2");
+  assert.equal(new Response("", { headers: new Headers([["X-H", "3"]]) }).headers.get("x-h"), "3");
+});
+
+Deno.test("API §3: accept wildcards, missing conditional headers, unsatisfiable ranges", () => {
+  const any = new Request(env("/", { headers: { Accept: "*/*" } })).acceptMimetypes;
+  assert.equal(any.acceptHtml, true);
+  assert.equal(any.acceptJson, true);
+  assert.equal(any.best, "*/*");
+  assert.equal(any.bestMatch(["application/json", "text/html"]), "application/json");
+  const none = new Request(env("/"));
+  assert.equal(none.ifNoneMatch.starTag, false);
+  assert.equal(none.ifNoneMatch.contains("x"), false);
+  const far = new Request(env("/", { headers: { Range: "bytes=2000-" } })).range;
+  assert.ok(far);
+  assert.equal(far.rangeForLength(1000), null);
+  assert.equal(far.toContentRangeHeader(1000), null);
+  const multi = new Request(env("/", { headers: { Range: "bytes=0-1,5-6" } })).range;
+  assert.ok(multi);
+  assert.deepEqual(multi.ranges, [[0, 2], [5, 7]]);
+  assert.equal(multi.rangeForLength(1000), null);
+});
+
+Deno.test("API §3: MultiDict values(), items(), size", () => {
+  const d = new MultiDict([["a", "1"], ["a", "2"], ["b", "3"]]);
+  assert.deepEqual([...d.values()], ["1", "3"]);
+  assert.deepEqual([...d.items()], [["a", "1"], ["b", "3"]]);
+  assert.equal(d.size, 2);
+});
+
+Deno.test("API §3: TestResponse json is undefined-ish for a non-JSON answer; head has no body", async () => {
+  const client = new Client(helloApp);
+  const res = await client.get("/t");
+  assert.equal(res.json ?? null, null);
+  assert.equal(res.text, "hello /t ");
+  // As in Werkzeug, a raw app's HEAD body is passed through; a Response drops it.
+  assert.equal((await client.head("/t")).text, "hello /t ");
+  const head = await new Client(new Response("body")).head("/t");
+  assert.equal(head.data.length, 0);
+  assert.equal(head.headers.get("Content-Length"), "4");
+});
