@@ -390,7 +390,11 @@ const encoder = new TextEncoder();
 function writeAll(stream: { writeSync(p: Uint8Array): number }, text: string): void {
   const bytes = encoder.encode(text);
   let written = 0;
-  while (written < bytes.length) written += stream.writeSync(bytes.subarray(written));
+  try {
+    while (written < bytes.length) written += stream.writeSync(bytes.subarray(written));
+  } catch {
+    // Whoever read our output has gone (a closed pipe): serving goes on regardless.
+  }
 }
 
 function pad2(n: number): string {

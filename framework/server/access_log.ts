@@ -134,7 +134,11 @@ export function accessLogger(write?: (line: string) => void): AccessLogger {
     const bytes = encoder.encode(pending);
     pending = "";
     let written = 0;
-    while (written < bytes.length) written += Deno.stdout.writeSync(bytes.subarray(written));
+    try {
+      while (written < bytes.length) written += Deno.stdout.writeSync(bytes.subarray(written));
+    } catch {
+      // Stdout was closed (its reader went away): drop the lines rather than the server.
+    }
   };
   globalThis.addEventListener("unload", flush);
   const log = (entry: AccessLogEntry): void => {

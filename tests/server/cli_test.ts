@@ -471,3 +471,41 @@ Deno.test("server.ts --workers: a worker that fails to start stops the master wi
     },
   );
 });
+
+Deno.test("server.ts keeps serving and exits 0 on SIGTERM after its stdout reader went away", async () => {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", SERVER, "examples/hello.ts", "--port", "0"],
+    cwd: ROOT,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  try {
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let seen = "";
+    let port = "";
+    while (!port) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      seen += value;
+      port = LISTENING.exec(seen)?.[1] ?? "";
+    }
+    await reader.cancel();
+    // The access-log line and the shutdown lines now hit a closed pipe.
+    assert.equal(
+      await (await fetch(`http://127.0.0.1:${port}/`)).text(),
+      "<h1>Hello, web!</h1>",
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(await (await fetch(`http://127.0.0.1:${port}/`)).text(), "<h1>Hello, web!</h1>");
+    child.kill("SIGTERM");
+    const stderr = await new Response(child.stderr).text();
+    assert.equal((await child.status).code, 0, stderr);
+  } finally {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+});
