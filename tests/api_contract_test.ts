@@ -1464,3 +1464,76 @@ Deno.test("API §3: TestResponse json is undefined-ish for a non-JSON answer; he
   assert.equal(head.data.length, 0);
   assert.equal(head.headers.get("Content-Length"), "4");
 });
+
+Deno.test("API §2: hostMatching with Rule host (and host variables)", () => {
+  const urlMap = new Map([
+    new Rule("/", { endpoint: "root", host: "example.com" }),
+    new Rule("/", { endpoint: "api_root", host: "api.example.com" }),
+    new Rule("/u/<int:id>", { endpoint: "u", host: "<sub>.example.org" }),
+  ], { hostMatching: true });
+  assert.deepEqual(urlMap.bind("api.example.com").match("/"), ["api_root", {}]);
+  assert.deepEqual(urlMap.bind("example.com").match("/"), ["root", {}]);
+  assert.deepEqual(urlMap.bind("x.example.org").match("/u/3"), ["u", { sub: "x", id: 3 }]);
+  assert.equal(urlMap.bind("example.com").build("api_root"), "http://api.example.com/");
+});
+
+Deno.test("API §2: subdomains — Rule subdomain, Map defaultSubdomain, bind subdomain, bindToEnviron", () => {
+  const urlMap = new Map([
+    new Rule("/", { endpoint: "www", subdomain: "www" }),
+    new Rule("/", { endpoint: "user", subdomain: "<user>" }),
+    new Rule("/x", { endpoint: "x" }),
+  ], { defaultSubdomain: "www" });
+  assert.deepEqual(urlMap.bind("example.com", { subdomain: "alice" }).match("/"), [
+    "user",
+    { user: "alice" },
+  ]);
+  assert.deepEqual(urlMap.bind("example.com").match("/"), ["www", {}]);
+  assert.deepEqual(urlMap.bind("example.com").match("/x"), ["x", {}]);
+  assert.equal(
+    urlMap.bind("example.com", { subdomain: "alice" }).build("x"),
+    "http://www.example.com/x",
+  );
+  assert.equal(
+    urlMap.bind("example.com").build("user", { user: "bob" }),
+    "http://bob.example.com/",
+  );
+  const environ = env("/", { baseUrl: "http://bob.example.com/" });
+  assert.deepEqual(urlMap.bindToEnviron(environ, { serverName: "example.com" }).match(), [
+    "user",
+    { user: "bob" },
+  ]);
+});
+
+Deno.test("API §2: defaults, alias, build method choice and redirectTo placeholders", () => {
+  const urls = new Map([
+    new Rule("/page/", { endpoint: "page", defaults: { n: 1 } }),
+    new Rule("/page/<int:n>", { endpoint: "page" }),
+    new Rule("/a", { endpoint: "e", alias: true }),
+    new Rule("/b", { endpoint: "e" }),
+    new Rule("/g", { endpoint: "m", methods: ["GET"] }),
+    new Rule("/p", { endpoint: "m", methods: ["POST"] }),
+    new Rule("/old/<int:id>", { endpoint: "old", redirectTo: "/new/<id>" }),
+    new Rule("/new/<int:id>", { endpoint: "new" }),
+  ]).bind("example.com");
+  assert.throws(() => urls.match("/page/1"), (e: unknown) => {
+    assert.ok(e instanceof RequestRedirect);
+    assert.equal(e.newUrl, "http://example.com/page/");
+    return true;
+  });
+  assert.deepEqual(urls.match("/page/"), ["page", { n: 1 }]);
+  assert.equal(urls.build("page", { n: 1 }), "/page/");
+  assert.equal(urls.build("page", { n: 2 }), "/page/2");
+  assert.throws(() => urls.match("/a"), (e: unknown) => {
+    assert.ok(e instanceof RequestRedirect);
+    assert.equal(e.newUrl, "http://example.com/b");
+    return true;
+  });
+  assert.equal(urls.build("e"), "/b");
+  assert.equal(urls.build("m", {}, { method: "POST" }), "/p");
+  assert.equal(urls.build("m"), "/g");
+  assert.throws(() => urls.match("/old/5"), (e: unknown) => {
+    assert.ok(e instanceof RequestRedirect);
+    assert.equal(e.newUrl, "http://example.com/new/5");
+    return true;
+  });
+});
