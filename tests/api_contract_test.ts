@@ -1537,3 +1537,31 @@ Deno.test("API §2: defaults, alias, build method choice and redirectTo placehol
     return true;
   });
 });
+
+Deno.test("API §2: strictSlashes/mergeSlashes off (Map and Rule), HEAD with GET, lowercase methods", () => {
+  const urls = new Map([
+    new Rule("/about/", { endpoint: "a", strictSlashes: false }),
+    new Rule("/x//y", { endpoint: "xy", mergeSlashes: false }),
+    new Rule("/g", { endpoint: "g", methods: ["get"] }),
+  ]).bind("example.com");
+  assert.deepEqual(urls.match("/about"), ["a", {}]);
+  assert.deepEqual(urls.match("/about/"), ["a", {}]);
+  assert.deepEqual(urls.match("/x//y"), ["xy", {}]);
+  assert.deepEqual(urls.match("/g", "HEAD"), ["g", {}]);
+  assert.throws(() => urls.match("/g", "POST"), (e: unknown) => {
+    assert.ok(e instanceof MethodNotAllowed);
+    assert.deepEqual([...e.validMethods].sort(), ["GET", "HEAD"]);
+    return true;
+  });
+  const loose = new Map([new Rule("/about/", { endpoint: "a" })], { strictSlashes: false });
+  assert.deepEqual(loose.bind("e.com").match("/about"), ["a", {}]);
+  const unmerged = new Map([new Rule("/a/b", { endpoint: "a" })], { mergeSlashes: false });
+  assert.throws(() => unmerged.bind("e.com").match("/a//b"), NotFound);
+});
+
+Deno.test("API §3: MultiDict iteration groups pairs by key as Werkzeug; getlist with a type drops failures", () => {
+  const d = new MultiDict([["a", "1"], ["b", "2"], ["a", "3"]]);
+  assert.deepEqual([...d], [["a", "1"], ["a", "3"], ["b", "2"]]);
+  assert.deepEqual(new MultiDict([["a", "x"], ["a", "2"]]).getlist("a", { type: Number }), [2]);
+  assert.equal(new MultiDict([["n", "abc"]]).get("n", { type: Number, default: 0 }), 0);
+});
