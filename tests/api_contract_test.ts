@@ -67,7 +67,15 @@ import {
   ValidationError,
   validator,
 } from "../mod.ts";
-import type { AppObject, Body, Environ, InputStream, StartResponse, WsgiApp } from "../mod.ts";
+import type {
+  AppObject,
+  Body,
+  Environ,
+  ErrorStream,
+  InputStream,
+  StartResponse,
+  WsgiApp,
+} from "../mod.ts";
 import { makeServer, serve as serverServe, WSGIServer } from "../server.ts";
 
 const encoder = new TextEncoder();
@@ -1564,4 +1572,47 @@ Deno.test("API §3: MultiDict iteration groups pairs by key as Werkzeug; getlist
   assert.deepEqual([...d], [["a", "1"], ["a", "3"], ["b", "2"]]);
   assert.deepEqual(new MultiDict([["a", "x"], ["a", "2"]]).getlist("a", { type: Number }), [2]);
   assert.equal(new MultiDict([["n", "abc"]]).get("n", { type: Number, default: 0 }), 0);
+});
+
+Deno.test("API §1: wsgi.input is an InputStream: read(size?), readline(size?), async iteration", async () => {
+  const environ = env("/", { method: "POST", data: "line one\nline two\nrest" });
+  const input: InputStream = environ["wsgi.input"];
+  assert.equal(decoder.decode(await input.readline()), "line one\n");
+  assert.equal(decoder.decode(await input.readline(4)), "line");
+  assert.equal(decoder.decode(await input.read(5)), " two\n");
+  assert.equal(decoder.decode(await input.read()), "rest");
+  assert.equal((await input.read()).length, 0);
+  const again = env("/", { method: "POST", data: "abc" })["wsgi.input"];
+  const parts: string[] = [];
+  for await (const chunk of again) parts.push(decoder.decode(chunk));
+  assert.equal(parts.join(""), "abc");
+});
+
+Deno.test("API §1: the gateway types compose as the page writes them", async () => {
+  const errors: ErrorStream = env("/")["wsgi.errors"];
+  assert.equal(typeof errors.write, "function");
+  let closed = false;
+  const app: WsgiApp = (environ: Environ, startResponse: StartResponse): Body => {
+    const write: (data: Uint8Array) => void = startResponse("200 OK", [[
+      "Content-Type",
+      "text/plain",
+    ]]);
+    write(encoder.encode(""));
+    const body: Body = Object.assign(
+      (async function* () {
+        yield environ.REQUEST_METHOD;
+        yield encoder.encode("!");
+      })(),
+      {
+        close(): void {
+          closed = true;
+        },
+      },
+    );
+    return body;
+  };
+  const obj: AppObject = { wsgiApp: app };
+  const res = await new Client(obj).get("/");
+  assert.equal(res.text, "GET!");
+  assert.equal(closed, true);
 });
