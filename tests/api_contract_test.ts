@@ -1616,3 +1616,26 @@ Deno.test("API §1: the gateway types compose as the page writes them", async ()
   assert.equal(res.text, "GET!");
   assert.equal(closed, true);
 });
+
+Deno.test("API §3: EnvironBuilder/Client — a Host header replaces the default host (Werkzeug)", async () => {
+  const environ = env("/x", { headers: { Host: "other.org:81" } });
+  assert.equal(environ.HTTP_HOST, "other.org:81");
+  const request = new Request(environ);
+  assert.equal(request.host, "other.org:81");
+  assert.equal(request.url, "http://other.org:81/x");
+  const res = await new Client(echoApp).get("/h", { headers: { Host: "api.example.com" } });
+  assert.equal((res.json as { host: string }).host, "api.example.com");
+});
+
+Deno.test("API §3: EnvironBuilder puts a non-ASCII query in the environ as latin-1 bytes (Werkzeug)", () => {
+  const environ = env("/x", { query: "x=1 2&y=\u00e9" });
+  assert.equal(environ.QUERY_STRING, "x=1 2&y=\u00c3\u00a9");
+  const request = new Request(environ);
+  assert.deepEqual(request.args.toDict(), { x: "1 2", y: "\u00e9" });
+  assert.equal(request.fullPath, "/x?x=1 2&y=\u00e9");
+  assert.equal(request.url, "http://localhost/x?x=1%202&y=\u00e9");
+  const inPath = new Request(env("/x?y=\u00e9"));
+  assert.equal(inPath.args.get("y"), "\u00e9");
+  const copy = EnvironBuilder.fromEnviron(environ).getEnviron();
+  assert.equal(copy.QUERY_STRING, "x=1 2&y=\u00c3\u00a9");
+});

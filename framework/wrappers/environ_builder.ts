@@ -10,7 +10,7 @@ import { BodyInput, bytesInput } from "../gateway/input_stream.ts";
 import { stderrErrors } from "../gateway/error_stream.ts";
 import { Headers, type HeadersInit } from "../http/headers.ts";
 import { MultiDict, type MultiDictInit } from "../http/multi_dict.ts";
-import { parseQueryPairs, urlEncode, urlQuote, urlUnquote } from "../http/urls.ts";
+import { latin1ToText, parseQueryPairs, urlEncode, urlQuote, urlUnquote } from "../http/urls.ts";
 import { type MultipartValue, streamEncodeMultipart } from "./encode_multipart.ts";
 import { getContentType } from "./content_type.ts";
 import { iriToUri } from "./iri_to_uri.ts";
@@ -84,6 +84,16 @@ export interface EnvironBuilderOptions {
 
 const encoder = new TextEncoder();
 const EMPTY = new Uint8Array(0);
+
+/** Text as a latin-1 string of its UTF-8 bytes, as the environ holds a raw query. */
+function textToLatin1(s: string): string {
+  let i = 0;
+  while (i < s.length && s.charCodeAt(i) < 0x80) i++;
+  if (i === s.length) return s;
+  let out = s.slice(0, i);
+  for (const b of encoder.encode(s.slice(i))) out += String.fromCharCode(b);
+  return out;
+}
 
 function isFileValue(value: unknown): boolean {
   return value instanceof Blob || value instanceof Uint8Array ||
@@ -278,7 +288,7 @@ export class EnvironBuilder {
       urlQuote(environ.PATH_INFO || "/", "/!$&'()*+,:;=@~"),
       {
         baseUrl: `${scheme}://${host}${urlQuote(environ.SCRIPT_NAME, "/!$&'()*+,:;=@~")}`,
-        query: environ.QUERY_STRING,
+        query: latin1ToText(environ.QUERY_STRING),
         method: environ.REQUEST_METHOD,
         inputStream: environ["wsgi.input"],
         headers,
@@ -440,14 +450,14 @@ export class EnvironBuilder {
     } else {
       input = bytesInput(EMPTY);
     }
-    const requestUri = this.scriptRoot + this.path +
-      (this.#queryString ? `?${this.#queryString}` : "");
+    const queryString = textToLatin1(this.#queryString);
+    const requestUri = this.scriptRoot + this.path + (queryString ? `?${queryString}` : "");
     const environ: Environ = {
       ...this.environBase,
       REQUEST_METHOD: this.method,
       SCRIPT_NAME: urlUnquote(this.scriptRoot),
       PATH_INFO: urlUnquote(this.path),
-      QUERY_STRING: this.#queryString,
+      QUERY_STRING: queryString,
       REQUEST_URI: requestUri,
       RAW_URI: requestUri,
       SERVER_NAME: this.serverName,
@@ -465,13 +475,18 @@ export class EnvironBuilder {
     };
     if (contentType !== null) environ.CONTENT_TYPE = contentType;
     if (contentLength !== null) environ.CONTENT_LENGTH = String(contentLength);
+    // A header replaces the builder's own key (a Host header wins over the default host);
+    // repeated headers are joined.
+    const fromHeaders = new Set<string>();
     for (const [name, value] of this.headers) {
       const key = `HTTP_${name.toUpperCase().replaceAll("-", "_")}` as const;
       if (key === "HTTP_CONTENT_TYPE" || key === "HTTP_CONTENT_LENGTH") continue;
-      const prev = environ[key];
-      environ[key] = prev === undefined
-        ? value
-        : `${prev}${key === "HTTP_COOKIE" ? "; " : ", "}${value}`;
+      if (!fromHeaders.has(key)) {
+        fromHeaders.add(key);
+        environ[key] = value;
+      } else {
+        environ[key] = `${environ[key]}${key === "HTTP_COOKIE" ? "; " : ", "}${value}`;
+      }
     }
     if (this.environOverrides) Object.assign(environ, this.environOverrides);
     return environ;
