@@ -1639,3 +1639,49 @@ Deno.test("API §3: EnvironBuilder puts a non-ASCII query in the environ as lati
   const copy = EnvironBuilder.fromEnviron(environ).getEnviron();
   assert.equal(copy.QUERY_STRING, "x=1 2&y=\u00c3\u00a9");
 });
+
+Deno.test("API §1: toFetchHandler and WSGIServer look wsgiApp up per request too", async () => {
+  const mw = (inner: WsgiApp): WsgiApp => (environ, sr) =>
+    inner(environ, (status, headers, exc) => sr(status, [...headers, ["X-MW", "on"]], exc));
+  const obj: { wsgiApp: WsgiApp } = { wsgiApp: helloApp };
+  const handler = toFetchHandler(obj);
+  assert.equal(
+    (await handler(new globalThis.Request("http://localhost/"))).headers.get("x-mw"),
+    null,
+  );
+  obj.wsgiApp = mw(obj.wsgiApp);
+  assert.equal(
+    (await handler(new globalThis.Request("http://localhost/"))).headers.get("x-mw"),
+    "on",
+  );
+
+  const obj2: { wsgiApp: WsgiApp } = { wsgiApp: helloApp };
+  const httpd = makeServer({ hostname: "127.0.0.1", port: 0 }, obj2);
+  const done = httpd.serveForever();
+  try {
+    const base = `http://127.0.0.1:${httpd.serverPort}`;
+    const first = await fetch(`${base}/`);
+    await first.body?.cancel();
+    assert.equal(first.headers.get("x-mw"), null);
+    obj2.wsgiApp = mw(obj2.wsgiApp);
+    const second = await fetch(`${base}/`);
+    await second.body?.cancel();
+    assert.equal(second.headers.get("x-mw"), "on");
+  } finally {
+    await httpd.shutdown();
+  }
+  await done;
+});
+
+Deno.test("API §1: toFetchHandler answers 500 when the app fails before its headers", async () => {
+  const handler = toFetchHandler(() => {
+    throw new Error("broken");
+  });
+  const res = await handler(new globalThis.Request("http://localhost/"));
+  assert.equal(res.status, 500);
+  await res.body?.cancel();
+  const silent = toFetchHandler(() => ["never started"]);
+  const res2 = await silent(new globalThis.Request("http://localhost/"));
+  assert.equal(res2.status, 500);
+  await res2.body?.cancel();
+});
