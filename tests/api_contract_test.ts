@@ -1685,3 +1685,20 @@ Deno.test("API §1: toFetchHandler answers 500 when the app fails before its hea
   assert.equal(res2.status, 500);
   await res2.body?.cancel();
 });
+
+Deno.test("API §2: RequestRedirect.getResponse() is a 308 with Location newUrl", async () => {
+  const urls = new Map([new Rule("/d/", { endpoint: "d" })]).bind("example.com");
+  let redirect: RequestRedirect | undefined;
+  try {
+    urls.match("/d");
+  } catch (e) {
+    if (e instanceof RequestRedirect) redirect = e;
+  }
+  assert.ok(redirect);
+  const res = redirect.getResponse() as Response;
+  assert.equal(res.statusCode, 308);
+  assert.equal(res.headers.get("Location"), "http://example.com/d/");
+  const out = await new Client(redirect).get("/");
+  assert.equal(out.statusCode, 308);
+  assert.equal(out.headers.get("Location"), "http://example.com/d/");
+});
