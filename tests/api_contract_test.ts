@@ -1702,3 +1702,14 @@ Deno.test("API §2: RequestRedirect.getResponse() is a 308 with Location newUrl"
   assert.equal(out.statusCode, 308);
   assert.equal(out.headers.get("Location"), "http://example.com/d/");
 });
+
+Deno.test("API §3: Response.forceType takes a fetch Response too", async () => {
+  const forced = await Response.forceType(
+    new globalThis.Response("fetched", { status: 201, headers: { "X-F": "1" } }),
+    env("/"),
+  );
+  assert.ok(forced instanceof Response);
+  assert.equal(forced.statusCode, 201);
+  assert.equal(forced.headers.get("X-F"), "1");
+  assert.equal(await forced.getData({ asText: true }), "fetched");
+});
