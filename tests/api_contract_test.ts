@@ -1713,3 +1713,28 @@ Deno.test("API §3: Response.forceType takes a fetch Response too", async () => 
   assert.equal(forced.headers.get("X-F"), "1");
   assert.equal(await forced.getData({ asText: true }), "fetched");
 });
+
+Deno.test("API §1: validator(app) catches a bare string body, a second startResponse and bad chunks", async () => {
+  const ct: [string, string][] = [["Content-Type", "text/plain"]];
+  const bare: WsgiApp = (_e, sr) => {
+    sr("200 OK", ct);
+    return "hello" as unknown as string[];
+  };
+  await assert.rejects(() => callApp(validator(bare), env("/")));
+  const twice: WsgiApp = (_e, sr) => {
+    sr("200 OK", ct);
+    sr("500 Internal Server Error", ct);
+    return ["x"];
+  };
+  await assert.rejects(() => callApp(validator(twice), env("/")));
+  const badChunk: WsgiApp = (_e, sr) => {
+    sr("200 OK", ct);
+    return [42 as unknown as string];
+  };
+  await assert.rejects(() => callApp(validator(badChunk), env("/")));
+  const fine: WsgiApp = (_e, sr) => {
+    sr("200 OK", ct);
+    return ["x"];
+  };
+  assert.equal((await callApp(validator(fine), env("/"))).body, "x");
+});
