@@ -1051,7 +1051,7 @@ Deno.test("API §1: validator(app) throws on a violation by the app and passes a
   };
   await assert.rejects(() => callApp(validator(badStatus), env("/")));
   const hopByHop: WsgiApp = (_e, sr) => {
-    sr("200 OK", [["Connection", "close"]]);
+    sr("200 OK", [["Content-Type", "text/plain"], ["Connection", "close"]]);
     return ["x"];
   };
   await assert.rejects(() => callApp(validator(hopByHop), env("/")));
