@@ -1738,3 +1738,20 @@ Deno.test("API §1: validator(app) catches a bare string body, a second startRes
   };
   assert.equal((await callApp(validator(fine), env("/"))).body, "x");
 });
+
+Deno.test("API §1: toFetchHandler(app) plugs straight into Deno.serve", async () => {
+  const app: WsgiApp = (environ, sr) => {
+    sr("200 OK", [["Content-Type", "text/plain"]]);
+    return [`${environ.REMOTE_ADDR} ${environ.PATH_INFO} ${environ.HTTP_HOST}`];
+  };
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    toFetchHandler(app),
+  );
+  try {
+    const res = await fetch(`http://127.0.0.1:${server.addr.port}/deno`);
+    assert.equal(await res.text(), `127.0.0.1 /deno 127.0.0.1:${server.addr.port}`);
+  } finally {
+    await server.shutdown();
+  }
+});
