@@ -1755,3 +1755,14 @@ Deno.test("API §1: toFetchHandler(app) plugs straight into Deno.serve", async (
     await server.shutdown();
   }
 });
+
+Deno.test("API §3: Client uploads File/Blob values through files and data", async () => {
+  const client = new Client(echoApp);
+  const viaFiles = await client.post("/u", {
+    files: { file: new File(["hello"], "a.txt", { type: "text/plain" }) },
+  });
+  assert.deepEqual((viaFiles.json as { files: unknown }).files, [["file", "a.txt"]]);
+  const viaData = await client.post("/u", { data: { field: "v", file: new File(["x"], "b.bin") } });
+  assert.deepEqual((viaData.json as { form: unknown }).form, { field: "v" });
+  assert.deepEqual((viaData.json as { files: unknown }).files, [["file", "b.bin"]]);
+});
