@@ -1766,3 +1766,61 @@ Deno.test("API §3: Client uploads File/Blob values through files and data", asy
   assert.deepEqual((viaData.json as { form: unknown }).form, { field: "v" });
   assert.deepEqual((viaData.json as { files: unknown }).files, [["file", "b.bin"]]);
 });
+
+Deno.test("API §2: converter arguments as Werkzeug writes them; redirectTo as a function keeps the query", () => {
+  const urls = new Map([
+    new Rule('/<any(about, "help me"):page>', { endpoint: "p" }),
+    new Rule("/n/<int(min=1, max=99):n>", { endpoint: "n" }),
+    new Rule("/f/<int:id>", {
+      endpoint: "f",
+      redirectTo: (_adapter: MapAdapter, values: Record<string, unknown>) =>
+        `/g/${(values.id as number) * 2}`,
+    }),
+    new Rule("/g/<int:id>", { endpoint: "g" }),
+  ]).bind("e.com");
+  assert.deepEqual(urls.match("/help me"), ["p", { page: "help me" }]);
+  assert.deepEqual(urls.match("/about"), ["p", { page: "about" }]);
+  assert.deepEqual(urls.match("/n/99"), ["n", { n: 99 }]);
+  assert.throws(() => urls.match("/n/100"), NotFound);
+  assert.throws(() => urls.match("/f/4", undefined, { queryArgs: "x=1" }), (e: unknown) => {
+    assert.ok(e instanceof RequestRedirect);
+    assert.equal(e.newUrl, "http://e.com/g/8");
+    return true;
+  });
+});
+
+Deno.test("API §3: getJson on a non-JSON body is 415; values, isSecure, mimetypeParams", async () => {
+  const notJson = new Request(env("/", { method: "POST", data: "{}", contentType: "text/plain" }));
+  await assert.rejects(() => notJson.getJson(), (e: unknown) => {
+    assert.ok(e instanceof UnsupportedMediaType);
+    assert.equal(e.code, 415);
+    return true;
+  });
+  const r = new Request(
+    env("/?a=1", { method: "POST", form: { b: "2" }, baseUrl: "https://x.com" }),
+  );
+  assert.deepEqual((await r.values).toDict(), { a: "1", b: "2" });
+  assert.equal(r.isSecure, true);
+  const typed = new Request(env("/", { contentType: "text/plain; charset=latin1; x=y" }));
+  assert.deepEqual({ ...typed.mimetypeParams }, { charset: "latin1", x: "y" });
+});
+
+Deno.test("API §3: a Response body may be an iterable, an async iterable or a ReadableStream", async () => {
+  const fromIterable = new Response(["a", encoder.encode("b")]);
+  assert.equal(await fromIterable.getData({ asText: true }), "ab");
+  const fromAsync = new Response((async function* () {
+    yield "c";
+    yield "d";
+  })());
+  assert.equal((await new Client(fromAsync).get("/")).text, "cd");
+  const fromStream = new Response(
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(encoder.encode("e"));
+        controller.enqueue(encoder.encode("f"));
+        controller.close();
+      },
+    }),
+  );
+  assert.equal((await new Client(fromStream).get("/")).text, "ef");
+});
