@@ -1824,3 +1824,51 @@ Deno.test("API §3: a Response body may be an iterable, an async iterable or a R
   );
   assert.equal((await new Client(fromStream).get("/")).text, "ef");
 });
+
+for (const engine of ENGINES) {
+  Deno.test(`API §1: [${engine}] the server's environ and calls pass validator()`, async () => {
+    const inner: WsgiApp = async (environ, sr) => {
+      const input = environ["wsgi.input"];
+      const first = await input.readline();
+      const rest = await input.read();
+      sr("200 OK", [["Content-Type", "text/plain"]]);
+      return [
+        `${environ.REQUEST_METHOD} ${environ.PATH_INFO}?${environ.QUERY_STRING} `,
+        first,
+        rest,
+      ];
+    };
+    const handle = serve(validator(inner), {
+      hostname: "127.0.0.1",
+      port: 0,
+      engine,
+      onListen: () => {},
+    });
+    try {
+      const base = `http://127.0.0.1:${handle.addr.port}`;
+      const get = await fetch(`${base}/a/b?x=1`);
+      assert.equal(get.status, 200);
+      assert.equal(await get.text(), "GET /a/b?x=1 ");
+      const post = await fetch(`${base}/p`, { method: "POST", body: "one\ntwo\nthree" });
+      assert.equal(post.status, 200);
+      assert.equal(await post.text(), "POST /p? one\ntwo\nthree");
+      const streamed = await fetch(`${base}/s`, {
+        method: "PUT",
+        body: new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(encoder.encode("chunk\n"));
+            controller.enqueue(encoder.encode("ed"));
+            controller.close();
+          },
+        }),
+      });
+      assert.equal(streamed.status, 200);
+      assert.equal(await streamed.text(), "PUT /s? chunk\ned");
+      const head = await fetch(`${base}/h`, { method: "HEAD" });
+      assert.equal(head.status, 200);
+      assert.equal(await head.text(), "");
+    } finally {
+      await handle.shutdown();
+    }
+  });
+}
