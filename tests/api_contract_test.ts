@@ -1872,3 +1872,38 @@ for (const engine of ENGINES) {
     }
   });
 }
+
+for (const engine of ENGINES) {
+  Deno.test(`API §1: [${engine}] close() is called when the client abandons a streamed body`, async () => {
+    let closed = 0;
+    const handle = serve((_e, sr) => {
+      sr("200 OK", [["Content-Type", "text/plain"]]);
+      return Object.assign(
+        (async function* () {
+          for (let i = 0; i < 1000; i++) {
+            yield "x".repeat(1000);
+            await new Promise((r) => setTimeout(r, 5));
+          }
+        })(),
+        {
+          close() {
+            closed++;
+          },
+        },
+      );
+    }, { hostname: "127.0.0.1", port: 0, engine, onListen: () => {} });
+    try {
+      const controller = new AbortController();
+      const res = await fetch(`http://127.0.0.1:${handle.addr.port}/`, {
+        signal: controller.signal,
+      });
+      const reader = res.body!.getReader();
+      await reader.read();
+      controller.abort();
+      await reader.closed.catch(() => {});
+      await eventually(() => closed === 1);
+    } finally {
+      await handle.shutdown();
+    }
+  });
+}
