@@ -393,6 +393,39 @@ function conformance(engine: EngineName): void {
     });
   });
 
+  test("204 and 304 responses carry no body and keep the connection usable", async () => {
+    const app: WsgiApp = (environ, startResponse) => {
+      if (environ.PATH_INFO === "/204") {
+        startResponse("204 No Content", [["X-Kind", "empty"]]);
+        return [];
+      }
+      if (environ.PATH_INFO === "/304") {
+        startResponse("304 Not Modified", [["ETag", '"v1"']]);
+        return [];
+      }
+      startResponse("200 OK", [["Content-Type", "text/plain"]]);
+      return ["after"];
+    };
+    await withServer(engine, validator(app), async (_base, port) => {
+      const client = await RawClient.open(port);
+      try {
+        await client.write("DELETE /204 HTTP/1.1\r\nHost: x\r\n\r\n");
+        const noContent = await client.response();
+        assert.equal(noContent.status, 204);
+        assert.equal(header(noContent, "x-kind"), "empty");
+        assert.equal(header(noContent, "transfer-encoding"), undefined);
+        await client.write('GET /304 HTTP/1.1\r\nHost: x\r\nIf-None-Match: "v1"\r\n\r\n');
+        const notModified = await client.response();
+        assert.equal(notModified.status, 304);
+        assert.equal(header(notModified, "etag"), '"v1"');
+        await client.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        assert.equal(dec.decode((await client.response()).body), "after");
+      } finally {
+        client.close();
+      }
+    });
+  });
+
   test("answers pipelined requests in order", async () => {
     const app: WsgiApp = (environ, startResponse) => {
       startResponse("200 OK", [["Content-Type", "text/plain"]]);
