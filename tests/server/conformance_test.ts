@@ -370,6 +370,31 @@ function conformance(engine: EngineName): void {
     });
   });
 
+  test("HEAD on a streamed body sends no body and still calls close()", async () => {
+    let closed = 0;
+    const app: WsgiApp = (_environ, startResponse) => {
+      startResponse("200 OK", [["Content-Type", "text/plain"]]);
+      const gen = (async function* () {
+        yield "streamed ";
+        yield "body";
+      })();
+      return Object.assign(gen, { close: () => void closed++ });
+    };
+    await withServer(engine, validator(app), async (_base, port) => {
+      const client = await RawClient.open(port);
+      try {
+        await client.write("HEAD / HTTP/1.1\r\nHost: x\r\n\r\n");
+        assert.equal((await client.response(true)).status, 200);
+        await client.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        const get = await client.response();
+        assert.equal(dec.decode(get.body), "streamed body");
+        await until(() => closed === 2, "close() for both the HEAD and the GET");
+      } finally {
+        client.close();
+      }
+    });
+  });
+
   test("keeps an HTTP/1.1 connection alive across requests", async () => {
     let n = 0;
     const app: WsgiApp = (_environ, startResponse) => {
