@@ -808,6 +808,20 @@ function conformance(engine: EngineName): void {
     });
   });
 
+  test("answers 100 concurrent requests, each with its own response", async () => {
+    const app: WsgiApp = async (environ, startResponse) => {
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20));
+      startResponse("200 OK", [["Content-Type", "text/plain"]]);
+      return [environ.QUERY_STRING];
+    };
+    await withServer(engine, validator(app), async (base) => {
+      const answers = await Promise.all(
+        Array.from({ length: 100 }, async (_, i) => await (await fetch(`${base}/?n=${i}`)).text()),
+      );
+      assert.deepEqual(answers, Array.from({ length: 100 }, (_, i) => `n=${i}`));
+    });
+  });
+
   test("answers 500 when the app throws before starting the response", async () => {
     const app: WsgiApp = () => {
       throw new Error("boom");
