@@ -720,6 +720,31 @@ function conformance(engine: EngineName): void {
     });
   });
 
+  test("a client that leaves mid-upload makes wsgi.input fail, not the server", async () => {
+    const outcomes: string[] = [];
+    const app: WsgiApp = async (environ, startResponse) => {
+      if (environ.REQUEST_METHOD === "POST") {
+        try {
+          const data = await environ["wsgi.input"].read();
+          outcomes.push(`read ${data.length} bytes`);
+        } catch {
+          outcomes.push("read failed");
+        }
+      }
+      startResponse("200 OK", [["Content-Type", "text/plain"]]);
+      return ["alive"];
+    };
+    await withServer(engine, validator(app), async (base, port) => {
+      const client = await RawClient.open(port);
+      await client.write("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n0123456789");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      client.close();
+      await until(() => outcomes.length > 0, "the app to see the upload end");
+      assert.deepEqual(outcomes, ["read failed"], "a cut-off body is an error, not a short read");
+      assert.equal(await (await fetch(base + "/")).text(), "alive");
+    });
+  });
+
   test("wsgi.input supports read(n), readline() and async iteration", async () => {
     const app: WsgiApp = async (environ, startResponse) => {
       const input = environ["wsgi.input"];
