@@ -5,7 +5,11 @@
  * @module
  */
 
-const REASONS: Record<number, string> = {
+/**
+ * Reason phrases by status code, as Werkzeug's `HTTP_STATUS_CODES` spells them; the HTTP
+ * layer publishes this table under that name.
+ */
+export const STATUS_REASONS: Readonly<Record<number, string>> = Object.freeze({
   100: "Continue",
   101: "Switching Protocols",
   102: "Processing",
@@ -70,7 +74,7 @@ const REASONS: Record<number, string> = {
   508: "Loop Detected",
   510: "Not Extended",
   511: "Network Authentication Failed",
-};
+});
 
 /**
  * The reason phrase Werkzeug uses for a status code, or `"Unknown"`.
@@ -79,5 +83,5 @@ const REASONS: Record<number, string> = {
  * @returns Its reason phrase, such as `"Not Found"` for 404.
  */
 export function reasonPhrase(code: number): string {
-  return REASONS[code] ?? "Unknown";
+  return STATUS_REASONS[code] ?? "Unknown";
 }
