@@ -9,6 +9,36 @@ import type { AppObject, Body, Chunk, Environ, StartResponse, WriteCallable } fr
 import { validateHeaders, validateStatus } from "./header_validation.ts";
 
 const encoder = new TextEncoder();
+// Below this length an ASCII string chunk is copied byte by byte into a view of a shared
+// slab. Each new ArrayBuffer costs ~0.8 µs in Deno (TextEncoder.encode allocates one per
+// call); a view of an existing one ~20 ns. Slab space is never reused, so a chunk's bytes
+// never change; only its `buffer` is shared with other chunks.
+const SHORT_STRING = 256;
+const SLAB_SIZE = 16 * 1024;
+let slab = new Uint8Array(SLAB_SIZE);
+let slabUsed = 0;
+
+/**
+ * A string chunk as UTF-8 bytes: short ASCII strings copied into the slab, anything else
+ * through `TextEncoder`.
+ */
+function encodeString(text: string): Uint8Array {
+  const n = text.length;
+  if (n > SHORT_STRING) return encoder.encode(text);
+  if (slabUsed + n > SLAB_SIZE) {
+    slab = new Uint8Array(SLAB_SIZE);
+    slabUsed = 0;
+  }
+  const start = slabUsed;
+  const out = slab;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) return encoder.encode(text);
+    out[start + i] = c;
+  }
+  slabUsed = start + n;
+  return out.subarray(start, start + n);
+}
 const RESOLVED: Promise<void> = Promise.resolve();
 const NO_HEADERS: [string, string][] = [];
 // How much of a synchronous iterable is drained before the engine is handed control:
@@ -125,7 +155,7 @@ class AppRun implements AppResponse {
 
   get chunks(): Uint8Array[] {
     if (this.#text !== undefined) {
-      this.#chunks.push(encoder.encode(this.#text));
+      this.#chunks.push(encodeString(this.#text));
       this.#text = undefined;
     }
     return this.#chunks;
@@ -151,7 +181,7 @@ class AppRun implements AppResponse {
         this.#text = chunk;
         return chunk.length;
       }
-      const bytes = encoder.encode(chunk);
+      const bytes = encodeString(chunk);
       this.chunks.push(bytes);
       return bytes.length;
     }
@@ -328,7 +358,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 
 function toBytes(chunk: Chunk, what: string): Uint8Array {
   if (chunk instanceof Uint8Array) return chunk;
-  if (typeof chunk === "string") return encoder.encode(chunk);
+  if (typeof chunk === "string") return encodeString(chunk);
   const value: unknown = chunk;
   throw new TypeError(
     `${what} must give Uint8Array or string chunks, not ${

@@ -435,3 +435,30 @@ Deno.test("an error from the body's close() goes to wsgi.errors, not to the engi
   assert.equal(response.complete, true);
   assert.match((environ["wsgi.errors"] as unknown as { text: string }).text, /close failed/);
 });
+
+Deno.test("string chunks: ASCII, non-ASCII and long strings all come out as their UTF-8 bytes", async () => {
+  const long = "x".repeat(1000) + "é";
+  const pieces = ["<p>", "café ☕ 😀", "plain ascii", long, "a\u0080b", ""];
+  const response = await runApp((_e, sr) => {
+    sr("200 OK", [["Content-Type", "text/plain; charset=utf-8"]]);
+    return pieces;
+  }, testEnviron());
+  const expected = pieces.filter((p) => p !== "").map((p) => enc.encode(p));
+  assert.deepEqual(response.chunks.map((c) => [...c]), expected.map((c) => [...c]));
+});
+
+Deno.test("bytes of an encoded string chunk never change when later strings are encoded", async () => {
+  // Short ASCII chunks are copied into a shared slab: enough of them to fill several slabs.
+  const responses: AppResponse[] = [];
+  for (let i = 0; i < 3000; i++) {
+    responses.push(
+      await runApp((_e, sr) => {
+        sr("200 OK", []);
+        return ["first", `chunk number ${i}`];
+      }, testEnviron()),
+    );
+  }
+  responses.forEach((response, i) => {
+    assert.deepEqual(response.chunks.map((c) => dec.decode(c)), ["first", `chunk number ${i}`]);
+  });
+});
