@@ -5,7 +5,7 @@
  * @module
  */
 import type { Environ } from "./types.ts";
-import { BodyInput } from "./input_stream.ts";
+import { BodyInput, bytesInput } from "./input_stream.ts";
 import { stderrErrors } from "./error_stream.ts";
 import { decodePathInfo } from "./path_decoding.ts";
 
@@ -16,6 +16,9 @@ export interface FetchRequestInfo {
 }
 
 const VERSION: [1, 0] = [1, 0];
+// GET and HEAD requests have no body in fetch (`request.body` is null): they share one
+// ended input, as reading it changes nothing.
+const NO_BODY = bytesInput(new Uint8Array(0));
 // CGI keys of the header names seen so far (most requests repeat a handful of names).
 const headerKeys = new Map<string, string | null>();
 const MAX_CACHED_KEYS = 1024;
@@ -107,8 +110,9 @@ export function environFromRequest(request: Request, info?: FetchRequestInfo): E
   }
   if (bracket !== -1) serverName = serverName.slice(1, -1);
 
+  const method = request.method;
   const environ: Environ = {
-    REQUEST_METHOD: request.method,
+    REQUEST_METHOD: method,
     SCRIPT_NAME: "",
     PATH_INFO: decodePathInfo(rawPath),
     QUERY_STRING: queryStart < end ? url.slice(queryStart + 1, end) : "",
@@ -119,7 +123,9 @@ export function environFromRequest(request: Request, info?: FetchRequestInfo): E
     REQUEST_URI: rawUri,
     "wsgi.version": VERSION,
     "wsgi.url_scheme": scheme,
-    "wsgi.input": new BodyInput(bodyPull(request)),
+    "wsgi.input": method === "GET" || method === "HEAD"
+      ? NO_BODY
+      : new BodyInput(bodyPull(request)),
     "wsgi.errors": stderrErrors,
     "wsgi.multithread": false,
     "wsgi.multiprocess": false,

@@ -99,3 +99,18 @@ Deno.test("environFromRequest gives an empty wsgi.input for a request without a 
   const environ = environFromRequest(new Request("http://h/"));
   assert.equal((await environ["wsgi.input"].read()).length, 0);
 });
+
+Deno.test("GET and HEAD environs read an empty wsgi.input, however they read it", async () => {
+  for (const method of ["GET", "HEAD"]) {
+    const first = environFromRequest(new Request("http://h/", { method }));
+    const input = first["wsgi.input"];
+    assert.equal((await input.readline()).length, 0);
+    assert.equal((await input.read(10)).length, 0);
+    for await (const _chunk of input) assert.fail("an empty input yields no chunk");
+    // Reading one request's input leaves the next one's as it was.
+    const second = environFromRequest(new Request("http://h/", { method }));
+    assert.equal((await second["wsgi.input"].read()).length, 0);
+  }
+  const post = environFromRequest(new Request("http://h/", { method: "POST", body: "x=1" }));
+  assert.equal(dec.decode(await post["wsgi.input"].read()), "x=1");
+});
