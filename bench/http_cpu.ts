@@ -12,8 +12,12 @@
  *   [--only bare,reference,deno]
  * ```
  *
- * The bare server answers with the same `Content-Type` as the app; the output lists the
- * headers each server sends, so the comparison is like with like.
+ * The bare server answers with the same `Content-Type` as the app; `bare+server` adds the
+ * `Server: phial` header that phial's engines send by default (it costs Deno ~0.7 µs per
+ * response: a response with a lone Content-Type takes a static fast path), and
+ * `deno-noserver` is the deno engine with `serverHeader: ""`. The output lists the headers
+ * each server sends and compares like with like: each phial server against the bare
+ * server that sends the same headers.
  *
  * @module
  */
@@ -35,13 +39,15 @@ const connections = Number(option("--connections", "50"));
 const against = option("--against", "");
 const only = option("--only", "").split(",").filter((s) => s !== "");
 
-function engineCode(root: string, engine: "reference" | "deno"): string {
+function engineCode(root: string, engine: "reference" | "deno", extra = ""): string {
   const module = engine === "reference" ? "reference_engine.ts" : "deno_engine.ts";
   const fn = engine === "reference" ? "serveReference" : "serveDeno";
   const url = new URL(`framework/server/${module}`, root).href;
   return `import { ${fn} } from ${JSON.stringify(url)};
 ${HELLO_APP}
-${fn}(application, { hostname: "127.0.0.1", port: 0, onListen: (a) => console.log(a.port) });`;
+${fn}(application, {
+  hostname: "127.0.0.1", port: 0, onListen: (a) => console.log(a.port), ${extra}
+});`;
 }
 
 const here = new URL("../", import.meta.url).href;
@@ -59,12 +65,14 @@ const servers: [string, string][] = [
   ],
   ["reference", engineCode(here, "reference")],
   ["deno", engineCode(here, "deno")],
+  ["deno-noserver", engineCode(here, "deno", `serverHeader: ""`)],
 ];
 if (against !== "") {
   const root = new URL(against.endsWith("/") ? against : against + "/", `file://${Deno.cwd()}/`)
     .href;
   servers.push(["reference@old", engineCode(root, "reference")]);
   servers.push(["deno@old", engineCode(root, "deno")]);
+  servers.push(["deno-noserver@old", engineCode(root, "deno", `serverHeader: ""`)]);
 }
 const chosen = only.length === 0
   ? servers
@@ -137,6 +145,7 @@ try {
     await child.status;
   }
 }
+const index = (name: string) => chosen.findIndex(([n]) => n === name);
 const baseRps = median(rps[0]!);
 const baseCpu = median(cpu[0]!);
 console.log(
@@ -152,5 +161,19 @@ for (let i = 0; i < chosen.length; i++) {
     }x  ${median(cpu[i]!).toFixed(2).padStart(10)}  ${
       (baseCpu / median(cpu[i]!)).toFixed(2).padStart(13)
     }x  rps/bare per round: ${perRound.map((x) => x.toFixed(2)).join(" ")}`,
+  );
+}
+
+console.log("\nlike with like (same response headers), CPU ratio and requests/s ratio:");
+for (let i = 0; i < chosen.length; i++) {
+  const name = chosen[i]![0];
+  if (name.startsWith("bare")) continue;
+  const base = index(name.startsWith("deno-noserver") ? "bare" : "bare+server");
+  if (base === -1) continue;
+  const perRound = rps[i]!.map((x, k) => x / rps[base]![k]!);
+  console.log(
+    `  ${name.padEnd(20)} vs ${chosen[base]![0].padEnd(12)} CPU ${
+      (median(cpu[base]!) / median(cpu[i]!)).toFixed(2)
+    }x, req/s ${median(perRound).toFixed(2)}x (median of per-round ratios)`,
   );
 }
