@@ -321,3 +321,32 @@ Deno.test("toFetchHandler adds no Server header when serverHeader is empty", asy
   assert.equal(response.headers.get("server"), null);
   await response.text();
 });
+
+Deno.test("toFetchHandler re-reads a body buffer the app rewrites between requests", async () => {
+  // The same Uint8Array object each time, with new contents: the answer must follow them.
+  const buffer = enc.encode("<p>first</p>");
+  const app: WsgiApp = (_environ, startResponse) => {
+    startResponse("200 OK", [["Content-Type", "text/html"]]);
+    return [buffer];
+  };
+  const handler = toFetchHandler(app);
+  assert.equal(await (await handler(new Request("http://h/"))).text(), "<p>first</p>");
+  assert.equal(await (await handler(new Request("http://h/"))).text(), "<p>first</p>");
+  buffer.set(enc.encode("secnd"), 3);
+  assert.equal(await (await handler(new Request("http://h/"))).text(), "<p>secnd</p>");
+  buffer[3] = 0xe9; // no longer ASCII (nor valid UTF-8): sent byte for byte
+  const bytes = await (await handler(new Request("http://h/"))).bytes();
+  assert.deepEqual([...bytes], [...buffer]);
+});
+
+Deno.test("toFetchHandler keeps the app's Content-Type, wherever it is in the list", async () => {
+  const app: WsgiApp = (_environ, startResponse) => {
+    startResponse("200 OK", [["X-One", "1"], ["X-Two", "2"], ["content-TYPE", "text/csv"]]);
+    return ["a,b\n"];
+  };
+  const response = await toFetchHandler(app)(new Request("http://h/"));
+  assert.equal(response.headers.get("content-type"), "text/csv");
+  assert.equal(response.headers.get("x-one"), "1");
+  assert.equal(response.headers.get("x-two"), "2");
+  assert.equal(await response.text(), "a,b\n");
+});
