@@ -5,6 +5,15 @@
  * @module
  */
 
+// The last status line found valid, and its code.
+let lastStatus = "200 OK";
+let lastStatusCode = 200;
+// Header names found valid, each with the last value found valid with it: most responses
+// repeat the same pairs (Content-Type: text/html), which then skip the character scans.
+// Bounded, as apps may make up names.
+const validPairs = new Map<string, string>();
+const MAX_VALID_PAIRS = 256;
+
 // RFC 9110 token characters, as a table (a loop over it beats a regex on short names).
 const TCHAR = new Uint8Array(128);
 for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") {
@@ -111,6 +120,8 @@ export function equalsLower(name: string, lower: string): boolean {
  * @throws {TypeError} When the status is not `"NNN Reason"`-shaped.
  */
 export function validateStatus(status: string): number {
+  // Apps send the same few status lines over and over.
+  if (status === lastStatus) return lastStatusCode;
   if (typeof status !== "string") {
     throw new TypeError(`Status must be a string such as "200 OK", not ${describe(status)}`);
   }
@@ -126,7 +137,9 @@ export function validateStatus(status: string): number {
         `reason phrase, such as "200 OK"`,
     );
   }
-  return d0 * 100 + d1 * 10 + d2;
+  lastStatus = status;
+  lastStatusCode = d0 * 100 + d1 * 10 + d2;
+  return lastStatusCode;
 }
 
 /**
@@ -174,7 +187,12 @@ export function validateHeaders(headers: [string, string][]): void {
     if (!Array.isArray(pair) || pair.length !== 2) {
       throw new TypeError(`Header #${i} must be a [name, value] pair, not ${describe(pair)}`);
     }
-    validateHeader(pair[0], pair[1]);
+    const name = pair[0];
+    const value = pair[1];
+    // A pair seen valid before is valid again (the same strings give the same answer).
+    if (validPairs.get(name) === value && typeof value === "string") continue;
+    validateHeader(name, value);
+    if (validPairs.size < MAX_VALID_PAIRS || validPairs.has(name)) validPairs.set(name, value);
   }
 }
 

@@ -53,3 +53,27 @@ Deno.test("validateHeaders names the offending header", () => {
   assert.throws(() => validateHeaders("X: y" as unknown as [string, string][]), /array/);
   assert.throws(() => validateHeaders([["Only-Name"] as unknown as [string, string]]), /pair/);
 });
+
+Deno.test("validation remembers valid pairs but still rejects a bad value for a known name", () => {
+  for (let round = 0; round < 3; round++) {
+    validateHeaders([["Content-Type", "text/html"], ["X-Trace", "abc"]]);
+    assert.throws(() => validateHeaders([["Content-Type", "text/html\r\nX-Evil: 1"]]), TypeError);
+    assert.throws(() => validateHeaders([["X-Trace", "a\nb"]]), TypeError);
+    assert.throws(() => validateHeaders([["Content-Type", 7 as unknown as string]]), TypeError);
+  }
+  // Many made-up names: the memo stays bounded and every pair is still checked.
+  for (let i = 0; i < 1000; i++) validateHeaders([[`X-Name-${i}`, `${i}`]]);
+  assert.throws(() => validateHeaders([["X-Name-999", "\0"]]), TypeError);
+  assert.throws(() => validateHeaders([["X-Name-5 ", "5"]]), TypeError);
+});
+
+Deno.test("validateStatus remembers the last status line but still rejects bad ones", () => {
+  assert.equal(validateStatus("200 OK"), 200);
+  assert.equal(validateStatus("200 OK"), 200);
+  assert.throws(() => validateStatus(""), TypeError);
+  assert.throws(() => validateStatus("200 OK\r\n"), TypeError);
+  assert.equal(validateStatus("404 Not Found"), 404);
+  assert.equal(validateStatus("404 Not Found"), 404);
+  assert.equal(validateStatus("200 OK"), 200);
+  assert.throws(() => validateStatus(200 as unknown as string), TypeError);
+});
