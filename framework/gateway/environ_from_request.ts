@@ -40,6 +40,32 @@ function headerKey(name: string): string | null {
   return key;
 }
 
+/** Puts one header of a fetch `Headers` into the environ given as `this`. */
+function addHeader(this: Environ, rawValue: string, name: string): void {
+  const key = headerKey(name);
+  if (key === null) return;
+  // A fetch Headers object joins repeated Cookie fields with ", "; cookie values cannot
+  // contain a comma, so the CGI form ("; ") is recovered exactly.
+  const value = name === "cookie" && rawValue.includes(", ")
+    ? rawValue.replaceAll(", ", "; ")
+    : rawValue;
+  const previous = this[key];
+  // Fetch joins repeated fields already; set-cookie is the one it yields apart.
+  this[key] = previous === undefined
+    ? value
+    : `${previous}${name === "cookie" ? "; " : ", "}${value}`;
+}
+
+// REMOTE_PORT strings by port number: a keep-alive client sends many requests from one port.
+const portStrings: (string | undefined)[] = [];
+
+function portString(port: number | undefined): string {
+  if (typeof port !== "number" || !(port >= 0 && port < 65536) || port % 1 !== 0) {
+    return String(port);
+  }
+  return portStrings[port] ??= String(port);
+}
+
 /**
  * A lazily started reader of a request's body: `request.body` is not touched until the
  * app reads `wsgi.input`.
@@ -136,22 +162,10 @@ export function environFromRequest(request: Request, info?: FetchRequestInfo): E
   const remote = info?.remoteAddr as { hostname?: string; port?: number } | undefined;
   if (remote !== undefined && typeof remote.hostname === "string") {
     environ.REMOTE_ADDR = remote.hostname;
-    environ.REMOTE_PORT = String(remote.port);
+    environ.REMOTE_PORT = portString(remote.port);
   }
-  // forEach walks fetch's header list without an iterator result per header.
-  request.headers.forEach((rawValue, name) => {
-    const key = headerKey(name);
-    if (key === null) return;
-    // A fetch Headers object joins repeated Cookie fields with ", "; cookie values cannot
-    // contain a comma, so the CGI form ("; ") is recovered exactly.
-    const value = name === "cookie" && rawValue.includes(", ")
-      ? rawValue.replaceAll(", ", "; ")
-      : rawValue;
-    const previous = environ[key];
-    // Fetch joins repeated fields already; set-cookie is the one it yields apart.
-    environ[key] = previous === undefined
-      ? value
-      : `${previous}${name === "cookie" ? "; " : ", "}${value}`;
-  });
+  // forEach walks fetch's header list without an iterator result per header; the environ
+  // goes in as `this`, which spares a closure per request.
+  request.headers.forEach(addHeader, environ);
   return environ;
 }

@@ -114,3 +114,24 @@ Deno.test("GET and HEAD environs read an empty wsgi.input, however they read it"
   const post = environFromRequest(new Request("http://h/", { method: "POST", body: "x=1" }));
   assert.equal(dec.decode(await post["wsgi.input"].read()), "x=1");
 });
+
+Deno.test("environFromRequest gives REMOTE_PORT as the port's decimal string, any port", () => {
+  for (const port of [0, 1, 80, 5555, 5555, 65535]) {
+    const environ = environFromRequest(new Request("http://h/"), {
+      remoteAddr: { hostname: "10.0.0.1", port },
+    });
+    assert.equal(environ.REMOTE_ADDR, "10.0.0.1");
+    assert.equal(environ.REMOTE_PORT, String(port));
+  }
+});
+
+Deno.test("environFromRequest joins repeated headers and Cookie fields the CGI way", () => {
+  const headers = new Headers();
+  headers.append("Accept", "text/html");
+  headers.append("Accept", "*/*");
+  headers.append("Cookie", "a=1");
+  headers.append("Cookie", "b=2");
+  const environ = environFromRequest(new Request("http://h/", { headers }));
+  assert.equal(environ.HTTP_ACCEPT, "text/html, */*");
+  assert.equal(environ.HTTP_COOKIE, "a=1; b=2");
+});
