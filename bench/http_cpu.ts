@@ -171,9 +171,10 @@ for (let i = 0; i < chosen.length; i++) {
   const base = index(name.startsWith("deno-noserver") ? "bare" : "bare+server");
   if (base === -1) continue;
   const perRound = rps[i]!.map((x, k) => x / rps[base]![k]!);
+  const cpuPerRound = cpu[i]!.map((x, k) => cpu[base]![k]! / x);
   console.log(
     `  ${name.padEnd(20)} vs ${chosen[base]![0].padEnd(12)} CPU ${
-      (median(cpu[base]!) / median(cpu[i]!)).toFixed(2)
-    }x, req/s ${median(perRound).toFixed(2)}x (median of per-round ratios)`,
+      median(cpuPerRound).toFixed(2)
+    }x, req/s ${median(perRound).toFixed(2)}x (medians of per-round ratios)`,
   );
 }
