@@ -135,3 +135,40 @@ Deno.test("environFromRequest joins repeated headers and Cookie fields the CGI w
   assert.equal(environ.HTTP_ACCEPT, "text/html, */*");
   assert.equal(environ.HTTP_COOKIE, "a=1; b=2");
 });
+
+Deno.test("environFromRequest gives each URL its own parts, however the URLs alternate", () => {
+  const urls: [string, Record<string, string>][] = [
+    ["http://a.example/x%20y?q=1", {
+      PATH_INFO: "/x y",
+      QUERY_STRING: "q=1",
+      SERVER_NAME: "a.example",
+      SERVER_PORT: "80",
+      RAW_URI: "/x%20y?q=1",
+      "wsgi.url_scheme": "http",
+    }],
+    ["https://[::1]:8443/", {
+      PATH_INFO: "/",
+      QUERY_STRING: "",
+      SERVER_NAME: "::1",
+      SERVER_PORT: "8443",
+      RAW_URI: "/",
+      "wsgi.url_scheme": "https",
+    }],
+    ["http://user@b.example:8080/p/q?", {
+      PATH_INFO: "/p/q",
+      QUERY_STRING: "",
+      SERVER_NAME: "b.example",
+      SERVER_PORT: "8080",
+      RAW_URI: "/p/q?",
+      "wsgi.url_scheme": "http",
+    }],
+  ];
+  for (const i of [0, 0, 1, 0, 2, 2, 1, 1, 0]) {
+    const [url, expected] = urls[i]!;
+    const environ = environFromRequest(new Request(url));
+    for (const [key, value] of Object.entries(expected)) {
+      assert.equal(environ[key], value, `${key} of ${url}`);
+    }
+    assert.equal(environ.REQUEST_URI, environ.RAW_URI);
+  }
+});
