@@ -5,6 +5,13 @@
  * @module
  */
 
+// Each new ArrayBuffer costs ~0.8 µs in Deno, a view of an existing one ~20 ns: small body
+// chunks are copied into views of a shared slab, whose space is never reused.
+const SMALL_COPY = 4096;
+const SLAB_SIZE = 64 * 1024;
+let slab = new Uint8Array(SLAB_SIZE);
+let slabUsed = 0;
+
 /** Anything bytes can be read from, like a `Deno.Conn`. */
 export interface ByteSource {
   /** Reads into `p`, resolving to the count read or `null` at end of stream. */
@@ -106,11 +113,22 @@ export class Http1Reader {
     return true;
   }
 
-  /** Takes up to `max` buffered bytes as a copy (the buffer is reused). */
+  /**
+   * Takes up to `max` buffered bytes as a copy (the buffer is reused). Small copies are
+   * views of a shared slab: their bytes never change, only their `buffer` is shared.
+   */
   take(max: number): Uint8Array {
     const n = Math.min(max, this.end - this.start);
-    const out = this.buf.slice(this.start, this.start + n);
+    const from = this.start;
     this.start += n;
-    return out;
+    if (n > SMALL_COPY) return this.buf.slice(from, from + n);
+    if (slabUsed + n > SLAB_SIZE) {
+      slab = new Uint8Array(SLAB_SIZE);
+      slabUsed = 0;
+    }
+    const at = slabUsed;
+    slabUsed += n;
+    slab.set(this.buf.subarray(from, from + n), at);
+    return slab.subarray(at, at + n);
   }
 }

@@ -114,3 +114,21 @@ Deno.test("ChunkedBody.drain discards a small rest and refuses a large one", asy
     false,
   );
 });
+
+Deno.test("body chunks keep their bytes while the connection's buffer is reused", async () => {
+  // Many small bodies (copied into a shared slab) and a large one (copied on its own),
+  // all kept: none may change when later bytes are read into the same buffer.
+  const kept: [Uint8Array, string][] = [];
+  for (let i = 0; i < 2000; i++) {
+    const text = `body number ${i};`.repeat(1 + (i % 7));
+    const body = new ContentLengthBody(readerOf(text, 5), text.length);
+    for (let chunk = await body.pull(); chunk !== null; chunk = await body.pull()) {
+      kept.push([chunk, String.fromCharCode(...chunk)]);
+    }
+  }
+  const large = "L".repeat(10000) + "end";
+  const reader = readerOf(large + "next request bytes", 4096);
+  const body = new ContentLengthBody(reader, large.length);
+  assert.equal(await readAll(body), large);
+  for (const [chunk, text] of kept) assert.equal(String.fromCharCode(...chunk), text);
+});
