@@ -133,16 +133,34 @@ export class BodyInput implements InputStream {
    * @returns The bytes read; empty once the body has ended.
    */
   async read(size?: number): Promise<Uint8Array> {
-    if (size === undefined || size === null || size < 0) {
-      while (await this.#fill());
-      return this.#take(this.#buf.length - this.#pos);
-    }
-    if (typeof size !== "number" || Number.isNaN(size)) {
+    if (size === undefined || size === null || size < 0) size = Infinity;
+    else if (typeof size !== "number" || Number.isNaN(size)) {
       throw new TypeError(`wsgi.input.read() takes a number of bytes, not ${typeof size}`);
+    } else size = Math.floor(size);
+    if (this.#buf.length - this.#pos >= size || this.#ended) return this.#take(size);
+    // Collect the pieces and join them once: joining at every chunk would copy a large
+    // body over and over.
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    if (this.#pos < this.#buf.length) {
+      const rest = this.#take(this.#buf.length - this.#pos);
+      parts.push(rest);
+      total = rest.length;
     }
-    size = Math.floor(size);
-    while (this.#buf.length - this.#pos < size && await this.#fill());
-    return this.#take(size);
+    while (total < size && await this.#fill()) {
+      const piece = this.#take(Math.min(size - total, this.#buf.length - this.#pos));
+      parts.push(piece);
+      total += piece.length;
+    }
+    if (parts.length === 0) return this.#take(0);
+    if (parts.length === 1) return parts[0]!;
+    const joined = new Uint8Array(total);
+    let at = 0;
+    for (const part of parts) {
+      joined.set(part, at);
+      at += part.length;
+    }
+    return joined;
   }
 
   /**

@@ -111,3 +111,36 @@ Deno.test("BodyInput refuses a read that overlaps one still waiting for data", a
   release(enc.encode("ab"));
   assert.equal(text(await first), "ab");
 });
+
+/** An input over `count` chunks of `size` bytes, chunk i filled with the byte i % 251. */
+function chunkedInput(count: number, size: number): BodyInput {
+  let i = 0;
+  return new BodyInput(() => {
+    if (i === count) return Promise.resolve(null);
+    return Promise.resolve(new Uint8Array(size).fill(i++ % 251));
+  });
+}
+
+Deno.test("read() joins a body of many chunks in order, and read(n) spans chunks", async () => {
+  const all = await chunkedInput(300, 1000).read();
+  assert.equal(all.length, 300_000);
+  for (let i = 0; i < 300; i++) {
+    assert.equal(all[i * 1000], i % 251);
+    assert.equal(all[i * 1000 + 999], i % 251);
+  }
+  const input = chunkedInput(5, 10);
+  const first = await input.read(25); // two whole chunks and half of the third
+  assert.deepEqual([...first], [...Array(10).fill(0), ...Array(10).fill(1), ...Array(5).fill(2)]);
+  assert.deepEqual([...(await input.read(3))], [2, 2, 2]);
+  assert.deepEqual([...(await input.read())], [2, 2, ...Array(10).fill(3), ...Array(10).fill(4)]);
+  assert.equal((await input.read()).length, 0);
+  assert.equal((await input.read(5)).length, 0);
+});
+
+Deno.test("read() of a large body in small chunks copies it about once, not once per chunk", async () => {
+  // 16 MiB in 4 KiB chunks: joining at every chunk would copy ~32 GiB.
+  const started = performance.now();
+  const all = await chunkedInput(4096, 4096).read();
+  assert.equal(all.length, 16 * 1024 * 1024);
+  assert.ok(performance.now() - started < 5000, "read() must not be quadratic in the chunks");
+});
