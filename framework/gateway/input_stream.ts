@@ -8,6 +8,19 @@ import type { InputStream } from "./types.ts";
 
 const EMPTY = new Uint8Array(0);
 
+/** The pieces as one array: the piece itself when there is one, `empty()` when none. */
+function joinParts(parts: Uint8Array[], total: number, empty: () => Uint8Array): Uint8Array {
+  if (parts.length === 0) return empty();
+  if (parts.length === 1) return parts[0]!;
+  const joined = new Uint8Array(total);
+  let at = 0;
+  for (const part of parts) {
+    joined.set(part, at);
+    at += part.length;
+  }
+  return joined;
+}
+
 /** Options of {@linkcode BodyInput}. */
 export interface BodyInputOptions {
   /**
@@ -152,15 +165,7 @@ export class BodyInput implements InputStream {
       parts.push(piece);
       total += piece.length;
     }
-    if (parts.length === 0) return this.#take(0);
-    if (parts.length === 1) return parts[0]!;
-    const joined = new Uint8Array(total);
-    let at = 0;
-    for (const part of parts) {
-      joined.set(part, at);
-      at += part.length;
-    }
-    return joined;
+    return joinParts(parts, total, () => this.#take(0));
   }
 
   /**
@@ -171,16 +176,31 @@ export class BodyInput implements InputStream {
    */
   async readline(size?: number): Promise<Uint8Array> {
     const limit = size === undefined || size === null || size < 0 ? Infinity : Math.floor(size);
-    let scanned = 0;
+    // A line within the buffer (the common case) is a view, without copying.
+    let buf = this.#buf;
+    let pos = this.#pos;
+    const nl = buf.indexOf(10, pos);
+    if (nl !== -1 && nl - pos < limit) return this.#take(nl + 1 - pos);
+    if (buf.length - pos >= limit) return this.#take(limit);
+    // Otherwise collect the pieces and join them once at the end.
+    const parts: Uint8Array[] = [];
+    let total = 0;
     for (;;) {
-      const buf = this.#buf;
-      const end = Math.min(buf.length, this.#pos + limit);
-      const nl = buf.indexOf(10, this.#pos + scanned);
-      if (nl !== -1 && nl < end) return this.#take(nl + 1 - this.#pos);
-      if (end - this.#pos >= limit) return this.#take(limit);
-      scanned = buf.length - this.#pos;
-      if (!(await this.#fill())) return this.#take(this.#buf.length - this.#pos);
+      const available = buf.length - pos;
+      if (available > 0) {
+        const room = limit - total;
+        const at = buf.indexOf(10, pos);
+        const n = at !== -1 && at - pos < room ? at + 1 - pos : Math.min(available, room);
+        const piece = this.#take(n);
+        parts.push(piece);
+        total += n;
+        if (total >= limit || piece[n - 1] === 10) break;
+      }
+      if (!(await this.#fill())) break;
+      buf = this.#buf;
+      pos = this.#pos;
     }
+    return joinParts(parts, total, () => this.#take(0));
   }
 
   /**
