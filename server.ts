@@ -488,32 +488,6 @@ function listenFailure(error: unknown, where: string): number {
 }
 
 /**
- * Worker processes share one port through SO_REUSEPORT (Linux spreads connections across
- * them). Workers pass `reusePort: true` to `serve()`; until every engine hands that on to
- * `Deno.listen` / `Deno.serve`, a worker also sets it on every TCP listener it opens. The
- * worker's command line carries `--unstable-net`, which `Deno.listen` needs for it.
- */
-function forceReusePort(): void {
-  const deno = Deno as unknown as Record<string, unknown>;
-  const listen = Deno.listen as (options: Record<string, unknown>) => unknown;
-  const serveFetch = Deno.serve as (...args: unknown[]) => unknown;
-  deno.listen = (options: Record<string, unknown>) =>
-    listen.call(
-      Deno,
-      options?.transport === undefined || options.transport === "tcp"
-        ? { ...options, reusePort: true }
-        : options,
-    );
-  deno.serve = (...args: unknown[]) => {
-    const first = args[0];
-    if (typeof first === "object" && first !== null) {
-      args[0] = { ...first, reusePort: true };
-    }
-    return serveFetch.apply(Deno, args);
-  };
-}
-
-/**
  * Passes a child's output on in whole lines (so that lines from several children never
  * interleave mid-line), as few writes as possible: `onLines` gets every complete line
  * available at once, each ending in a newline.
@@ -716,7 +690,6 @@ async function main(args: string[]): Promise<number> {
   }
   if (options.reload) return await runWithReload(args, options.gracefulTimeout);
   if (options.workers > 1 && !isWorker) return await runMaster(options);
-  if (isWorker) forceReusePort();
 
   const accessLog = options.accessLog ? accessLogger() : undefined;
   let handle: ServerHandle;

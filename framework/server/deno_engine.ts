@@ -107,6 +107,7 @@ export function serveDeno(app: AppObject, options: ServeOptions = {}): ServerHan
   const server = Deno.serve({
     hostname: options.hostname ?? "127.0.0.1",
     port: options.port ?? 8000,
+    ...(options.reusePort ? { reusePort: true } : {}),
     onListen: (addr) => options.onListen?.(addr as Deno.NetAddr),
     // The handler never throws; what lands here is a body stream cut short, which the
     // fetch adapter has already reported to wsgi.errors.

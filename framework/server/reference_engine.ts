@@ -141,6 +141,8 @@ export function serveReference(app: AppObject, options: ServeOptions = {}): Serv
     hostname: options.hostname ?? "127.0.0.1",
     port: options.port ?? 8000,
     transport: "tcp",
+    // SO_REUSEPORT (Linux): workers share the port; Deno wants --unstable-net for it.
+    ...(options.reusePort ? { reusePort: true } : {}),
   });
   const addr = listener.addr as Deno.NetAddr;
   const settings: ReferenceSettings = {
