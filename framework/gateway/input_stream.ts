@@ -5,20 +5,14 @@
  * @module
  */
 import type { InputStream } from "./types.ts";
+import { concatBytes } from "./concat_bytes.ts";
 
 const EMPTY = new Uint8Array(0);
 
 /** The pieces as one array: the piece itself when there is one, `empty()` when none. */
 function joinParts(parts: Uint8Array[], total: number, empty: () => Uint8Array): Uint8Array {
   if (parts.length === 0) return empty();
-  if (parts.length === 1) return parts[0]!;
-  const joined = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    joined.set(part, at);
-    at += part.length;
-  }
-  return joined;
+  return concatBytes(parts, total);
 }
 
 /** Options of {@linkcode BodyInput}. */

@@ -10,6 +10,7 @@ import { reasonPhrase } from "./status_reasons.ts";
 import { equalsLower } from "./header_validation.ts";
 import { environFromRequest, type FetchRequestInfo } from "./environ_from_request.ts";
 import { BodyInput } from "./input_stream.ts";
+import { concatBytes } from "./concat_bytes.ts";
 
 /** Options of {@linkcode toFetchHandler}. */
 export interface ToFetchHandlerOptions {
@@ -70,18 +71,6 @@ function report(environ: Environ, what: string, error: unknown): void {
   } catch {
     console.error(text);
   }
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  let size = 0;
-  for (const chunk of chunks) size += chunk.length;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
 }
 
 const HAS_SERVER = 1;
@@ -320,7 +309,7 @@ export function toFetchResponder(
         } else {
           const chunks = response.chunks;
           if (chunks.length > 0) {
-            const bytes = chunks.length === 1 ? chunks[0]! : concat(chunks);
+            const bytes = concatBytes(chunks);
             size = bytes.length;
             body = (flags & TEXTUAL_TYPE) !== 0 && size <= SMALL_TEXT_BODY
               ? asText(bytes) ?? (bytes as Uint8Array<ArrayBuffer>)

@@ -8,6 +8,7 @@
 import type { Environ, ErrorStream, InputStream } from "../gateway/types.ts";
 import { BodyInput, bytesInput } from "../gateway/input_stream.ts";
 import { stderrErrors } from "../gateway/error_stream.ts";
+import { concatBytes } from "../gateway/concat_bytes.ts";
 import { Headers, type HeadersInit } from "../http/headers.ts";
 import { MultiDict, type MultiDictInit } from "../http/multi_dict.ts";
 import { latin1ToText, parseQueryPairs, urlEncode, urlQuote, urlUnquote } from "../http/urls.ts";
@@ -496,16 +497,7 @@ export class EnvironBuilder {
 /** An input reading byte arrays and Blobs in order, each Blob only when reached. */
 function blobInput(parts: (Uint8Array | Blob)[]): InputStream {
   if (parts.every((p) => p instanceof Uint8Array)) {
-    const chunks = parts as Uint8Array[];
-    let total = 0;
-    for (const c of chunks) total += c.byteLength;
-    const out = new Uint8Array(total);
-    let offset = 0;
-    for (const c of chunks) {
-      out.set(c, offset);
-      offset += c.byteLength;
-    }
-    return bytesInput(out);
+    return bytesInput(concatBytes(parts as Uint8Array[]));
   }
   let i = 0;
   return new BodyInput(async () => {

@@ -9,6 +9,7 @@
 import { RequestEntityTooLarge } from "../http/exceptions.ts";
 import { parseOptionsHeader } from "../http/header_values.ts";
 import type { InputStream } from "../gateway/types.ts";
+import { concatBytes } from "../gateway/concat_bytes.ts";
 import { FileStorage, PartHeaders, SpooledFile } from "./file_storage.ts";
 
 /** A malformed multipart body; the form parser answers it with an empty form, as Werkzeug. */
@@ -450,16 +451,7 @@ function decodeField(chunks: Uint8Array[], headers: [string, string][]): string 
       break;
     }
   }
-  let total = 0;
-  for (const c of chunks) total += c.length;
-  const bytes = chunks.length === 1 ? chunks[0]! : new Uint8Array(total);
-  if (chunks.length !== 1) {
-    let off = 0;
-    for (const c of chunks) {
-      bytes.set(c, off);
-      off += c.length;
-    }
-  }
+  const bytes = concatBytes(chunks);
   if (charset === "utf-8") return new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
   let out = "";
   const ascii = charset !== "iso-8859-1";

@@ -6,6 +6,7 @@
 
 import type { AppObject, Body, Chunk, Environ, StartResponse } from "../gateway/types.ts";
 import { runApp } from "../gateway/run_app.ts";
+import { concatBytes, totalByteLength } from "../gateway/concat_bytes.ts";
 import { Headers, type HeadersInit } from "../http/headers.ts";
 import { RequestedRangeNotSatisfiable, setResponseFactory } from "../http/exceptions.ts";
 import { statusLine } from "../http/status_codes.ts";
@@ -18,8 +19,6 @@ import { generateEtag, parseEtags, quoteEtag, unquoteEtag } from "../http/etags.
 import { parseRangeHeader } from "../http/range.ts";
 import { isResourceModified } from "../http/conditional.ts";
 import {
-  chunksLength,
-  concatChunks,
   describe,
   encodeChunk,
   isAsyncIterable,
@@ -276,7 +275,7 @@ export class Response {
 
   /** Werkzeug's repr: `<Response 5 bytes [200 OK]>`, or `streamed` for a stream. */
   toString(): string {
-    const body = this.#chunks ? `${chunksLength(this.#chunks)} bytes` : "streamed";
+    const body = this.#chunks ? `${totalByteLength(this.#chunks)} bytes` : "streamed";
     return `<${this.constructor.name} ${body} [${this.#status}]>`;
   }
 
@@ -340,7 +339,7 @@ export class Response {
   async getData(options?: { asText?: boolean }): Promise<Uint8Array | string>;
   async getData(options?: { asText?: boolean }): Promise<Uint8Array | string> {
     await this.makeSequence();
-    const bytes = concatChunks(this.#chunks!);
+    const bytes = concatBytes(this.#chunks!);
     return options?.asText ? textDecoder.decode(bytes) : bytes;
   }
 
@@ -354,7 +353,7 @@ export class Response {
         "The response body is an asynchronous stream: use `await response.getData()`",
       );
     }
-    return concatChunks(this.#chunks!);
+    return concatBytes(this.#chunks!);
   }
   set data(value: string | Uint8Array) {
     this.setData(value);
@@ -371,12 +370,12 @@ export class Response {
       }
       this.#chunks!.push(chunk);
       this.headers.remove("Content-Length");
-    }, () => this.#chunks ? chunksLength(this.#chunks) : 0);
+    }, () => this.#chunks ? totalByteLength(this.#chunks) : 0);
   }
 
   /** The body's length when it is buffered (or a synchronous stream), else `null`. */
   calculateContentLength(): number | null {
-    return this.#bufferSync() ? chunksLength(this.#chunks!) : null;
+    return this.#bufferSync() ? totalByteLength(this.#chunks!) : null;
   }
 
   /** Whether the mimetype is `application/json` or `application/*+json`. */
@@ -648,7 +647,7 @@ export class Response {
    */
   async freeze(): Promise<void> {
     await this.makeSequence();
-    this.headers.set("Content-Length", String(chunksLength(this.#chunks!)));
+    this.headers.set("Content-Length", String(totalByteLength(this.#chunks!)));
     await this.addEtag();
   }
 
@@ -692,7 +691,7 @@ export class Response {
     }
     if (this.automaticallySetContentLength && !this.headers.has("content-length")) {
       await this.makeSequence();
-      this.headers.set("Content-Length", String(chunksLength(this.#chunks!)));
+      this.headers.set("Content-Length", String(totalByteLength(this.#chunks!)));
     }
     return this;
   }
@@ -766,7 +765,7 @@ export class Response {
     if (
       this.automaticallySetContentLength && !hasLength && !noLength && !is304 && this.#chunks
     ) {
-      list.push(["Content-Length", String(chunksLength(this.#chunks))]);
+      list.push(["Content-Length", String(totalByteLength(this.#chunks))]);
     }
     return list;
   }

@@ -35,27 +35,6 @@ export function encodeChunk(chunk: Chunk): Uint8Array {
   );
 }
 
-/** Joins byte chunks into one array (no copy when there is exactly one). */
-export function concatChunks(chunks: readonly Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  let total = 0;
-  for (const c of chunks) total += c.byteLength;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
-}
-
-/** Sums the byte lengths of `chunks`. */
-export function chunksLength(chunks: readonly Uint8Array[]): number {
-  let total = 0;
-  for (const c of chunks) total += c.byteLength;
-  return total;
-}
-
 /** Whether `value` can be iterated synchronously. */
 export function isSyncIterable(value: unknown): value is Iterable<Chunk> {
   return value != null && typeof (value as Iterable<Chunk>)[Symbol.iterator] === "function";
