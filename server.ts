@@ -212,10 +212,11 @@ export function makeServer(
 const USAGE = `usage: deno run -A server.ts MODULE[:ATTR] [options]
 
 Serves the app object ATTR of MODULE the way gunicorn serves myapp:application (without
-ATTR: the export app, else application, else the default export). MODULE is a file path relative to the working directory (".ts" may be
-left out) or a module specifier with a scheme (file:, https:, npm:). ATTR may be dotted
-(api.app) or a factory call (createApp()). The app is a function (environ, startResponse)
-or an object with a wsgiApp method.
+ATTR: the export app, else application, else the default export). MODULE is a file path
+relative to the working directory (".ts" may be left out) or a module specifier with a
+scheme (file:, https:, npm:). ATTR may be dotted (api.app) or a factory call
+(createApp()). The app is a function (environ, startResponse) or an object with a
+wsgiApp method.
 
 options:
   --host HOST              interface to bind (default 127.0.0.1)
