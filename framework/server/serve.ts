@@ -4,6 +4,7 @@
  * @module
  */
 import type { AppObject } from "../gateway/types.ts";
+import { describeValue } from "./describe_value.ts";
 import { assertAppObject } from "./assert_app_object.ts";
 import { serveDeno } from "./deno_engine.ts";
 import { serveReference } from "./reference_engine.ts";
@@ -29,14 +30,6 @@ const LIMIT_NAMES = [
   "gracefulTimeout",
 ] as const;
 
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? "an object" : typeof value;
-}
-
 /**
  * Checks `serve()`'s options and throws a `TypeError` naming the first bad one.
  *
@@ -46,26 +39,26 @@ function describe(value: unknown): string {
  */
 export function validateServeOptions(options: ServeOptions): void {
   if (typeof options !== "object" || options === null) {
-    throw new TypeError(`serve() options must be an object, got ${describe(options)}`);
+    throw new TypeError(`serve() options must be an object, got ${describeValue(options)}`);
   }
   const { engine, port, hostname, workers } = options;
   if (engine !== undefined && !Object.hasOwn(ENGINES, engine)) {
     throw new TypeError(
-      `Unknown engine ${describe(engine)}: expected one of ${ENGINE_NAMES.join(", ")}`,
+      `Unknown engine ${describeValue(engine)}: expected one of ${ENGINE_NAMES.join(", ")}`,
     );
   }
   if (
     port !== undefined &&
     (typeof port !== "number" || !Number.isInteger(port) || port < 0 || port > 65535)
   ) {
-    throw new TypeError(`Invalid port ${describe(port)}: expected an integer from 0 to 65535`);
+    throw new TypeError(`Invalid port ${describeValue(port)}: expected an integer from 0 to 65535`);
   }
   if (hostname !== undefined && (typeof hostname !== "string" || hostname === "")) {
-    throw new TypeError(`Invalid hostname ${describe(hostname)}: expected a non-empty string`);
+    throw new TypeError(`Invalid hostname ${describeValue(hostname)}: expected a non-empty string`);
   }
   if (workers !== undefined) {
     if (typeof workers !== "number" || !Number.isInteger(workers) || workers < 1) {
-      throw new TypeError(`Invalid workers ${describe(workers)}: expected an integer >= 1`);
+      throw new TypeError(`Invalid workers ${describeValue(workers)}: expected an integer >= 1`);
     }
     // workers > 1 with reusePort means "this isolate is one of N workers on a shared
     // port" (wsgi.multiprocess); without it, the caller expects processes serve() cannot start.
@@ -80,26 +73,38 @@ export function validateServeOptions(options: ServeOptions): void {
     const value = options[name];
     if (value === undefined) continue;
     if (typeof value !== "number" || Number.isNaN(value) || value < 0) {
-      throw new TypeError(`Invalid ${name} ${describe(value)}: expected a number >= 0`);
+      throw new TypeError(`Invalid ${name} ${describeValue(value)}: expected a number >= 0`);
     }
   }
   for (const name of ["onListen", "accessLog"] as const) {
     const value = options[name];
     if (value !== undefined && typeof value !== "function") {
-      throw new TypeError(`Invalid ${name}: expected a function, got ${describe(value)}`);
+      throw new TypeError(`Invalid ${name}: expected a function, got ${describeValue(value)}`);
     }
   }
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-    throw new TypeError(`Invalid signal: expected an AbortSignal, got ${describe(options.signal)}`);
+    throw new TypeError(
+      `Invalid signal: expected an AbortSignal, got ${describeValue(options.signal)}`,
+    );
   }
   if (options.reusePort !== undefined && typeof options.reusePort !== "boolean") {
     throw new TypeError(
-      `Invalid reusePort: expected a boolean, got ${describe(options.reusePort)}`,
+      `Invalid reusePort: expected a boolean, got ${describeValue(options.reusePort)}`,
+    );
+  }
+  // Deno.listen only takes reusePort under --unstable-net, and without it Deno ends the
+  // process rather than throwing; the unstable net APIs exist exactly when the flag is on.
+  if (
+    options.reusePort === true && options.engine !== "deno" &&
+    typeof (Deno as unknown as Record<string, unknown>).listenDatagram !== "function"
+  ) {
+    throw new TypeError(
+      `reusePort on the ${options.engine ?? "reference"} engine needs Deno's --unstable-net flag`,
     );
   }
   if (options.serverHeader !== undefined && typeof options.serverHeader !== "string") {
     throw new TypeError(
-      `Invalid serverHeader: expected a string, got ${describe(options.serverHeader)}`,
+      `Invalid serverHeader: expected a string, got ${describeValue(options.serverHeader)}`,
     );
   }
 }

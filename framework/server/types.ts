@@ -62,7 +62,8 @@ export interface ServeOptions extends ServerLimits {
   onListen?: (addr: Deno.NetAddr) => void;
   /**
    * Share the port with other processes (`SO_REUSEPORT`, Linux): how `--workers` children
-   * listen on one port. Default false.
+   * listen on one port. On the reference and serve-http engines, Deno needs the
+   * `--unstable-net` flag for it (the CLI's workers carry it). Default false.
    */
   reusePort?: boolean;
   /** Worker processes (production serving); 1 or omitted serves in this isolate. */

@@ -327,3 +327,26 @@ Deno.test("accessLogger(write) hands one formatted line per request to write", a
     await server.shutdown();
   }
 });
+
+Deno.test("serve() with reusePort on the reference engine but no --unstable-net is a TypeError, not an exit", async () => {
+  const script = `
+    import { serve } from ${JSON.stringify(new URL("../../mod.ts", import.meta.url).href)};
+    try {
+      serve(() => [], { port: 0, reusePort: true });
+      console.log("served");
+    } catch (error) {
+      console.log(error instanceof TypeError ? "TypeError: " + error.message : String(error));
+    }
+  `;
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--no-config", script],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(output.stdout);
+  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+  assert.match(
+    text,
+    /TypeError: reusePort on the reference engine needs Deno's --unstable-net flag/,
+  );
+});
