@@ -4,14 +4,7 @@
  * @module
  */
 import type { AppObject } from "../gateway/types.ts";
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? "an object" : typeof value;
-}
+import { describeValue } from "./describe_value.ts";
 
 /**
  * Checks that `app` is an app object: a `WsgiApp` function or an object with a `wsgiApp`
@@ -37,11 +30,11 @@ export function assertAppObject(app: unknown, what: string = "app"): asserts app
     if (typeof wsgiApp === "function") return;
     throw new TypeError(
       `${what} is not an app object: it is an object without a wsgiApp method ` +
-        `(wsgiApp is ${describe(wsgiApp)})`,
+        `(wsgiApp is ${describeValue(wsgiApp)})`,
     );
   }
   throw new TypeError(
     `${what} is not an app object: expected a function (environ, startResponse) or an ` +
-      `object with a wsgiApp method, got ${describe(app)}`,
+      `object with a wsgiApp method, got ${describeValue(app)}`,
   );
 }
