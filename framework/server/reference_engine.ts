@@ -8,6 +8,7 @@
 import { DEFAULT_HTTP1_LIMITS } from "../gateway/http1_parser.ts";
 import { cachedHttpDate } from "../gateway/http1_response.ts";
 import type { AppObject } from "../gateway/types.ts";
+import { listenTcp } from "./listen_tcp.ts";
 import { ReferenceConnection, type ReferenceSettings } from "./reference_connection.ts";
 import { HeadCache } from "./reference_head_cache.ts";
 import type { ServeOptions, ServerHandle } from "./types.ts";
@@ -137,13 +138,7 @@ class ReferenceServer implements ServerHandle {
  * ```
  */
 export function serveReference(app: AppObject, options: ServeOptions = {}): ServerHandle {
-  const listener = Deno.listen({
-    hostname: options.hostname ?? "127.0.0.1",
-    port: options.port ?? 8000,
-    transport: "tcp",
-    // SO_REUSEPORT (Linux): workers share the port; Deno wants --unstable-net for it.
-    ...(options.reusePort ? { reusePort: true } : {}),
-  });
+  const listener = listenTcp(options);
   const addr = listener.addr as Deno.NetAddr;
   const settings: ReferenceSettings = {
     app,

@@ -6,6 +6,7 @@
  * @module
  */
 import type { AppObject } from "../gateway/types.ts";
+import { listenTcp } from "./listen_tcp.ts";
 import type { FetchResponder } from "../gateway/to_fetch_handler.ts";
 import { engineFetchHandler } from "./deno_engine.ts";
 import type { ServeOptions, ServerHandle } from "./types.ts";
@@ -67,13 +68,7 @@ export function serveServeHttp(app: AppObject, options: ServeOptions = {}): Serv
   const serveHttp = serveHttpFunction();
   const forced = new AbortController();
   const handler = engineFetchHandler(app, options, forced.signal);
-  const listener = Deno.listen({
-    hostname: options.hostname ?? "127.0.0.1",
-    port: options.port ?? 8000,
-    transport: "tcp",
-    // SO_REUSEPORT (Linux): workers share the port; Deno wants --unstable-net for it.
-    ...(options.reusePort ? { reusePort: true } : {}),
-  });
+  const listener = listenTcp(options);
   const addr = listener.addr as Deno.NetAddr;
   const connections = new Set<Connection>();
   let stopping = false;
