@@ -7,6 +7,7 @@
 
 import type { AppObject, Environ } from "../gateway/types.ts";
 import { runApp } from "../gateway/run_app.ts";
+import { collectBody } from "../gateway/collect_body.ts";
 import { urlUnquote } from "../http/urls.ts";
 import { CookieJar } from "./cookie_jar.ts";
 import { EnvironBuilder, type EnvironBuilderOptions } from "./environ_builder.ts";
@@ -247,14 +248,7 @@ export class Client {
       }
     }
     const out = await runApp(this.application, environ);
-    const chunks = out.chunks.slice();
-    try {
-      if (!out.complete) {
-        for (let c = await out.next(); c !== null; c = await out.next()) chunks.push(c);
-      }
-    } finally {
-      await out.close();
-    }
+    const chunks = await collectBody(out);
     const response = new TestResponse(chunks, {
       status: out.status,
       headers: out.headers,

@@ -6,6 +6,7 @@
 
 import type { AppObject, Body, Chunk, Environ, StartResponse } from "../gateway/types.ts";
 import { runApp } from "../gateway/run_app.ts";
+import { collectBody } from "../gateway/collect_body.ts";
 import { concatBytes, totalByteLength } from "../gateway/concat_bytes.ts";
 import { Headers, type HeadersInit } from "../http/headers.ts";
 import { RequestedRangeNotSatisfiable, setResponseFactory } from "../http/exceptions.ts";
@@ -879,14 +880,7 @@ export class Response {
     environ: Environ,
   ): Promise<T> {
     const out = await runApp(app, environ);
-    const chunks = out.chunks.slice();
-    try {
-      if (!out.complete) {
-        for (let c = await out.next(); c !== null; c = await out.next()) chunks.push(c);
-      }
-    } finally {
-      await out.close();
-    }
+    const chunks = await collectBody(out);
     return new this(chunks, { status: out.status, headers: out.headers });
   }
 }
