@@ -78,6 +78,16 @@ export function readableToIterable(stream: ReadableStream<Chunk>): StreamedBody 
 }
 
 /**
+ * The part of `chunk`, which starts at byte `pos` of its body, that falls within bytes
+ * `[start, end)` of the body (a view), or `null` when none does.
+ */
+function cutChunk(chunk: Uint8Array, pos: number, start: number, end: number): Uint8Array | null {
+  const chunkEnd = pos + chunk.byteLength;
+  if (chunkEnd <= start || pos >= end) return null;
+  return chunk.subarray(Math.max(0, start - pos), Math.min(chunk.byteLength, end - pos));
+}
+
+/**
  * Yields `length` bytes starting at byte `start` of a chunk sequence.
  *
  * @returns the selected slices (views, not copies)
@@ -91,11 +101,9 @@ export function sliceChunks(
   let pos = 0;
   const end = start + length;
   for (const c of chunks) {
-    const cEnd = pos + c.byteLength;
-    if (cEnd > start && pos < end) {
-      out.push(c.subarray(Math.max(0, start - pos), Math.min(c.byteLength, end - pos)));
-    }
-    pos = cEnd;
+    const part = cutChunk(c, pos, start, end);
+    if (part) out.push(part);
+    pos += c.byteLength;
     if (pos >= end) break;
   }
   return out;
@@ -104,11 +112,6 @@ export function sliceChunks(
 /** Lazily cuts bytes `[start, start + length)` out of a streamed body, keeping `close()`. */
 export function sliceStream(body: StreamedBody, start: number, length: number): StreamedBody {
   const end = start + length;
-  const cut = (c: Uint8Array, pos: number): Uint8Array | null => {
-    const cEnd = pos + c.byteLength;
-    if (cEnd <= start || pos >= end) return null;
-    return c.subarray(Math.max(0, start - pos), Math.min(c.byteLength, end - pos));
-  };
   const close = body.close?.bind(body);
   if (isSyncIterable(body)) {
     const source = body;
@@ -117,7 +120,7 @@ export function sliceStream(body: StreamedBody, start: number, length: number): 
         let pos = 0;
         for (const chunk of source) {
           const c = encodeChunk(chunk);
-          const part = cut(c, pos);
+          const part = cutChunk(c, pos, start, end);
           pos += c.byteLength;
           if (part) yield part;
           if (pos >= end) return;
@@ -132,7 +135,7 @@ export function sliceStream(body: StreamedBody, start: number, length: number): 
       let pos = 0;
       for await (const chunk of source) {
         const c = encodeChunk(chunk);
-        const part = cut(c, pos);
+        const part = cutChunk(c, pos, start, end);
         pos += c.byteLength;
         if (part) yield part;
         if (pos >= end) return;
