@@ -9,6 +9,7 @@
 import type { Http1Body } from "./http1_body.ts";
 import { CR, FIELD_VALUE, HTAB, LF, SP, TCHAR } from "./http1_bytes.ts";
 import { Http1Error } from "./http1_error.ts";
+import { hexDigitValue } from "./hex_digit.ts";
 import type { Http1Reader } from "./http1_reader.ts";
 
 /** Limits of a chunked body. */
@@ -26,13 +27,6 @@ const DATA = 1;
 const DATA_END = 2;
 const TRAILER = 3;
 const DONE = 4;
-
-function hexDigit(byte: number): number {
-  if (byte >= 0x30 && byte <= 0x39) return byte - 0x30;
-  const lower = byte | 0x20;
-  if (lower >= 0x61 && lower <= 0x66) return lower - 0x61 + 10;
-  return -1;
-}
 
 /**
  * A request body in the chunked coding.
@@ -175,7 +169,7 @@ export class ChunkedBody implements Http1Body {
     let p = start;
     let size = 0;
     while (p < end) {
-      const digit = hexDigit(buf[p]!);
+      const digit = hexDigitValue(buf[p]!);
       if (digit === -1) break;
       if (p - start >= 15) throw new Http1Error(400, "Chunk size too large");
       size = size * 16 + digit;

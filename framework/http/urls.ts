@@ -7,18 +7,13 @@
 
 import { RequestEntityTooLarge } from "./exceptions.ts";
 import { MultiDict } from "./multi_dict.ts";
+import { hexDigitValue } from "../gateway/hex_digit.ts";
+import { decodeUtf8Escaping } from "../gateway/utf8_escaping.ts";
 
 const HEX = "0123456789ABCDEF";
 const ALWAYS_SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~";
 const encoder = new TextEncoder();
 const strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-
-function hexValue(code: number): number {
-  if (code >= 48 && code <= 57) return code - 48;
-  if (code >= 65 && code <= 70) return code - 55;
-  if (code >= 97 && code <= 102) return code - 87;
-  return -1;
-}
 
 function percent(byte: number): string {
   return "%" + HEX[byte >> 4] + HEX[byte & 15];
@@ -36,60 +31,9 @@ export function decodeUtf8Quoting(bytes: Uint8Array): string {
   try {
     return strictDecoder.decode(bytes);
   } catch {
-    // Fall through to the byte-by-byte decoder below.
+    // Fall back to the decoder that escapes what is not UTF-8.
   }
-  let out = "";
-  const n = bytes.length;
-  let i = 0;
-  while (i < n) {
-    const b = bytes[i]!;
-    if (b < 0x80) {
-      out += String.fromCharCode(b);
-      i++;
-      continue;
-    }
-    let need: number;
-    let cp: number;
-    let lower = 0x80;
-    let upper = 0xbf;
-    if (b >= 0xc2 && b <= 0xdf) {
-      need = 1;
-      cp = b & 0x1f;
-    } else if (b >= 0xe0 && b <= 0xef) {
-      need = 2;
-      cp = b & 0x0f;
-      if (b === 0xe0) lower = 0xa0;
-      if (b === 0xed) upper = 0x9f;
-    } else if (b >= 0xf0 && b <= 0xf4) {
-      need = 3;
-      cp = b & 0x07;
-      if (b === 0xf0) lower = 0x90;
-      if (b === 0xf4) upper = 0x8f;
-    } else {
-      out += percent(b);
-      i++;
-      continue;
-    }
-    let j = i + 1;
-    let ok = true;
-    for (let k = 0; k < need; k++, j++) {
-      const c = j < n ? bytes[j]! : -1;
-      const lo = k === 0 ? lower : 0x80;
-      const hi = k === 0 ? upper : 0xbf;
-      if (c < lo || c > hi) {
-        ok = false;
-        break;
-      }
-      cp = (cp << 6) | (c & 0x3f);
-    }
-    if (ok) {
-      out += String.fromCodePoint(cp);
-    } else {
-      for (let m = i; m < j; m++) out += percent(bytes[m]!);
-    }
-    i = j;
-  }
-  return out;
+  return decodeUtf8Escaping(bytes, (i) => percent(bytes[i]!));
 }
 
 /**
@@ -138,8 +82,8 @@ export function urlUnquote(s: string): string {
   while (i < n) {
     const c = s.charCodeAt(i);
     if (c === 37 && i + 2 < n) {
-      const h = hexValue(s.charCodeAt(i + 1));
-      const l = hexValue(s.charCodeAt(i + 2));
+      const h = hexDigitValue(s.charCodeAt(i + 1));
+      const l = hexDigitValue(s.charCodeAt(i + 2));
       if (h >= 0 && l >= 0) {
         buf.push((h << 4) | l);
         i += 3;
@@ -380,8 +324,8 @@ export function unquoteExcept(s: string, keep: string): string {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     if (s.charCodeAt(i) !== 37 || i + 2 >= n) continue;
-    const h = hexValue(s.charCodeAt(i + 1));
-    const l = hexValue(s.charCodeAt(i + 2));
+    const h = hexDigitValue(s.charCodeAt(i + 1));
+    const l = hexDigitValue(s.charCodeAt(i + 2));
     if (h < 0 || l < 0) continue;
     const byte = (h << 4) | l;
     if (byte < 128 && keep.indexOf(String.fromCharCode(byte)) !== -1) {
