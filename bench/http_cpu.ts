@@ -10,6 +10,7 @@
  * deno run -A bench/http_cpu.ts [--duration 3] [--rounds 5] [--connections 50]
  *   [--against DIR]   # also run the engines of another checkout (e.g. a `git worktree`)
  *   [--only bare,reference,deno]
+ *   [--naive]          # also the floor: a raw keep-alive loop answering every read at once
  * ```
  *
  * The bare server answers with the same `Content-Type` as the app; `bare+server` adds the
@@ -38,6 +39,7 @@ const rounds = Number(option("--rounds", "5"));
 const connections = Number(option("--connections", "50"));
 const against = option("--against", "");
 const only = option("--only", "").split(",").filter((s) => s !== "");
+const naive = Deno.args.includes("--naive");
 
 function engineCode(root: string, engine: "reference" | "deno", extra = ""): string {
   const module = engine === "reference" ? "reference_engine.ts" : "deno_engine.ts";
@@ -67,6 +69,25 @@ const servers: [string, string][] = [
   ["deno", engineCode(here, "deno")],
   ["deno-noserver", engineCode(here, "deno", `serverHeader: ""`)],
 ];
+if (naive) {
+  // The floor: no parsing at all, a fixed response written for every read.
+  servers.push([
+    "naive",
+    `const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+console.log(listener.addr.port);
+const response = new TextEncoder().encode(
+  "HTTP/1.1 200 OK\\r\\nContent-Type: text/html\\r\\nContent-Length: 20\\r\\n\\r\\n<h1>Hello, web!</h1>");
+for await (const conn of listener) {
+  (async () => {
+    const buf = new Uint8Array(16384);
+    try {
+      while ((await conn.read(buf)) !== null) await conn.write(response);
+    } catch { /* reset */ }
+    try { conn.close(); } catch { /* closed */ }
+  })();
+}`,
+  ]);
+}
 if (against !== "") {
   const root = new URL(against.endsWith("/") ? against : against + "/", `file://${Deno.cwd()}/`)
     .href;
@@ -167,7 +188,7 @@ for (let i = 0; i < chosen.length; i++) {
 console.log("\nlike with like (same response headers), CPU ratio and requests/s ratio:");
 for (let i = 0; i < chosen.length; i++) {
   const name = chosen[i]![0];
-  if (name.startsWith("bare")) continue;
+  if (name.startsWith("bare") || name === "naive") continue;
   const base = index(name.startsWith("deno-noserver") ? "bare" : "bare+server");
   if (base === -1) continue;
   const perRound = rps[i]!.map((x, k) => x / rps[base]![k]!);
