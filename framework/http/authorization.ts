@@ -11,6 +11,24 @@ const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const B64_INDEX = new Int16Array(128).fill(-1);
 for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
 
+/** A header value's scheme, lower-cased, and the rest of it, trimmed. */
+function splitScheme(value: string): [scheme: string, rest: string] {
+  const space = value.indexOf(" ");
+  const scheme = (space === -1 ? value : value.slice(0, space)).toLowerCase();
+  return [scheme, space === -1 ? "" : value.slice(space + 1).trim()];
+}
+
+/**
+ * What follows the scheme, as `[parameters, null]` when it holds `key=value` pairs, else
+ * as `[null, token]` (a token may end in base64 `=` padding).
+ */
+function parametersOrToken(
+  rest: string,
+): [parameters: Record<string, string | null> | null, token: string | null] {
+  if (rest.replace(/=+$/, "").includes("=")) return [parseDictHeader(rest), null];
+  return [null, rest];
+}
+
 /**
  * Decodes base64 as Python's non-strict `base64.b64decode`: characters outside the
  * alphabet are skipped, a complete padded quad ends the data, and a dangling partial quad
@@ -135,9 +153,7 @@ export class Authorization {
    */
   static fromHeader(value: string | null | undefined): Authorization | null {
     if (!value) return null;
-    const space = value.indexOf(" ");
-    const scheme = (space === -1 ? value : value.slice(0, space)).toLowerCase();
-    const rest = space === -1 ? "" : value.slice(space + 1).trim();
+    const [scheme, rest] = splitScheme(value);
     if (scheme === "basic") {
       // Werkzeug fails with a 500 on non-ASCII base64; here it is simply not credentials.
       if (/[^ -~\t]/.test(rest)) return null;
@@ -155,10 +171,7 @@ export class Authorization {
         password: colon === -1 ? "" : text.slice(colon + 1),
       });
     }
-    if (rest.replace(/=+$/, "").includes("=")) {
-      return new Authorization(scheme, parseDictHeader(rest), null);
-    }
-    return new Authorization(scheme, null, rest);
+    return new Authorization(scheme, ...parametersOrToken(rest));
   }
 
   /** The header value (`Basic <base64>`, `Bearer <token>`, `Digest k=v, …`). */
@@ -237,13 +250,8 @@ export class WWWAuthenticate {
    */
   static fromHeader(value: string | null | undefined): WWWAuthenticate | null {
     if (!value) return null;
-    const space = value.indexOf(" ");
-    const scheme = (space === -1 ? value : value.slice(0, space)).toLowerCase();
-    const rest = space === -1 ? "" : value.slice(space + 1).trim();
-    if (rest.replace(/=+$/, "").includes("=")) {
-      return new WWWAuthenticate(scheme, parseDictHeader(rest), null);
-    }
-    return new WWWAuthenticate(scheme, null, rest);
+    const [scheme, rest] = splitScheme(value);
+    return new WWWAuthenticate(scheme, ...parametersOrToken(rest));
   }
 
   /** The header value, as Werkzeug's `to_header` (Digest quotes its standard fields). */
