@@ -12,7 +12,6 @@ import { decodeUtf8Escaping } from "../gateway/utf8_escaping.ts";
 
 const HEX = "0123456789ABCDEF";
 const ALWAYS_SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~";
-const encoder = new TextEncoder();
 const strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 function percent(byte: number): string {
@@ -130,6 +129,49 @@ function safeTable(safe: string): Uint8Array {
 }
 
 /**
+ * Percent-encodes `s` as UTF-8 with the safe characters of `table` kept; with `plus`, a
+ * space becomes `+`. A lone surrogate is encoded as U+FFFD, as `TextEncoder` would.
+ */
+function quoteWith(s: string, table: Uint8Array, plus: boolean): string {
+  const n = s.length;
+  let i = 0;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (c >= 128 || table[c] === 0 || (plus && c === 0x20)) break;
+    i++;
+  }
+  if (i === n) return s;
+  let out = s.slice(0, i);
+  for (; i < n; i++) {
+    let c = s.charCodeAt(i);
+    if (c < 128) {
+      if (plus && c === 0x20) out += "+";
+      else if (table[c] === 1) out += s[i];
+      else out += percent(c);
+      continue;
+    }
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        i++;
+      }
+    }
+    if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;
+    if (c < 0x800) {
+      out += percent(0xc0 | (c >> 6)) + percent(0x80 | (c & 63));
+    } else if (c < 0x10000) {
+      out += percent(0xe0 | (c >> 12)) + percent(0x80 | ((c >> 6) & 63)) +
+        percent(0x80 | (c & 63));
+    } else {
+      out += percent(0xf0 | (c >> 18)) + percent(0x80 | ((c >> 12) & 63)) +
+        percent(0x80 | ((c >> 6) & 63)) + percent(0x80 | (c & 63));
+    }
+  }
+  return out;
+}
+
+/**
  * Percent-encodes `s` as UTF-8 (Python's `urllib.parse.quote`): letters, digits, `_.-~`
  * and the characters in `safe` are kept, everything else becomes uppercase `%XX`.
  *
@@ -144,21 +186,7 @@ function safeTable(safe: string): Uint8Array {
  * @returns The encoded text.
  */
 export function urlQuote(s: string, safe: string = "/"): string {
-  const table = safeTable(safe);
-  let i = 0;
-  const n = s.length;
-  while (i < n) {
-    const c = s.charCodeAt(i);
-    if (c >= 128 || table[c] !== 1) break;
-    i++;
-  }
-  if (i === n) return s;
-  let out = s.slice(0, i);
-  const bytes = encoder.encode(s.slice(i));
-  for (const b of bytes) {
-    out += b < 128 && table[b] === 1 ? String.fromCharCode(b) : percent(b);
-  }
-  return out;
+  return quoteWith(s, safeTable(safe), false);
 }
 
 /**
@@ -170,8 +198,7 @@ export function urlQuote(s: string, safe: string = "/"): string {
  * @returns The encoded text.
  */
 export function urlQuotePlus(s: string, safe: string = ""): string {
-  if (s.indexOf(" ") === -1) return urlQuote(s, safe);
-  return urlQuote(s, safe + " ").replaceAll(" ", "+");
+  return quoteWith(s, safeTable(safe), true);
 }
 
 /** Options of {@linkcode parseQueryPairs} and `urlDecodeQuery`. */

@@ -5,79 +5,12 @@
  * @module
  */
 
+import { urlQuote, urlQuotePlus } from "../http/urls.ts";
+
 /** Characters Werkzeug leaves unescaped in a path segment (WHATWG path-segment set). */
 export const PATH_SAFE = "!$&'()*+,/:;=@";
 /** Characters Werkzeug leaves unescaped in a query string (`+` stands for a space). */
 export const QUERY_SAFE = "!$'()*,/:;?@";
-
-const ALWAYS_SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~";
-const HEX = "0123456789ABCDEF";
-const safeTables = new Map<string, Uint8Array>();
-
-function safeTable(safe: string): Uint8Array {
-  let table = safeTables.get(safe);
-  if (table === undefined) {
-    table = new Uint8Array(128);
-    for (const c of ALWAYS_SAFE + safe) {
-      const code = c.charCodeAt(0);
-      if (code < 128) table[code] = 1;
-    }
-    safeTables.set(safe, table);
-  }
-  return table;
-}
-
-const PATH_TABLE = safeTable(PATH_SAFE);
-const QUERY_TABLE = safeTable(QUERY_SAFE);
-
-function quoteWith(s: string, safe: string, plus: boolean): string {
-  const table = safe === PATH_SAFE
-    ? PATH_TABLE
-    : safe === QUERY_SAFE
-    ? QUERY_TABLE
-    : safeTable(safe);
-  const n = s.length;
-  let i = 0;
-  while (i < n) {
-    const c = s.charCodeAt(i);
-    if (c >= 128 || table[c] === 0) break;
-    i++;
-  }
-  if (i === n) return s;
-  let out = s.slice(0, i);
-  for (; i < n; i++) {
-    let c = s.charCodeAt(i);
-    if (c < 128) {
-      if (table[c] === 1) out += s[i];
-      else if (plus && c === 0x20) out += "+";
-      else out += escapeByte(c);
-      continue;
-    }
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-        i++;
-      }
-    }
-    // A lone surrogate is encoded as U+FFFD, as TextEncoder would.
-    if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;
-    if (c < 0x800) {
-      out += escapeByte(0xc0 | (c >> 6)) + escapeByte(0x80 | (c & 63));
-    } else if (c < 0x10000) {
-      out += escapeByte(0xe0 | (c >> 12)) + escapeByte(0x80 | ((c >> 6) & 63)) +
-        escapeByte(0x80 | (c & 63));
-    } else {
-      out += escapeByte(0xf0 | (c >> 18)) + escapeByte(0x80 | ((c >> 12) & 63)) +
-        escapeByte(0x80 | ((c >> 6) & 63)) + escapeByte(0x80 | (c & 63));
-    }
-  }
-  return out;
-}
-
-function escapeByte(byte: number): string {
-  return "%" + HEX[byte >> 4] + HEX[byte & 15];
-}
 
 /**
  * Percent-encodes `s` as UTF-8 like Python's `urllib.parse.quote(s, safe)`: letters,
@@ -92,7 +25,7 @@ function escapeByte(byte: number): string {
  * ```
  */
 export function quote(s: string, safe: string = PATH_SAFE): string {
-  return quoteWith(s, safe, false);
+  return urlQuote(s, safe);
 }
 
 /**
@@ -103,7 +36,7 @@ export function quote(s: string, safe: string = PATH_SAFE): string {
  * @returns The encoded text.
  */
 export function quotePlus(s: string, safe: string = QUERY_SAFE): string {
-  return quoteWith(s, safe, true);
+  return urlQuotePlus(s, safe);
 }
 
 /**
