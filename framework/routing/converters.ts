@@ -6,6 +6,7 @@
  */
 
 import { PATH_SAFE, pyFloatRepr, pyRepr, pyStr, quote } from "./url_quote.ts";
+import { escapeRegex } from "./escape_regex.ts";
 
 /**
  * Thrown by a converter's `toValue` to say "this URL does not match": the router answers
@@ -210,11 +211,6 @@ function toInt(value: unknown, name: string): number {
   const n = typeof value === "string" ? Number(value.trim()) : Number(value);
   if (!Number.isFinite(n)) throw new TypeError(`Converter argument ${name} must be a number`);
   return Math.trunc(n);
-}
-
-/** Escapes regex syntax characters (the set valid both with and without the `u` flag). */
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\\/]/g, "\\$&");
 }
 
 /** `any`: one of a fixed set of strings, `<any(about, help, "contact us"):page>`. */

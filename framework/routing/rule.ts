@@ -30,6 +30,7 @@ const BUILTIN_CONVERTERS: ReadonlySet<unknown> = new Set([
 ]);
 import { parseConverterArgs, type RuleToken, tokenizeRule } from "./rule_parser.ts";
 import { encodeQueryPairs, PATH_SAFE, pyStr, quote, quotePlus } from "./url_quote.ts";
+import { escapeRegex } from "./escape_regex.ts";
 
 /** What `redirectTo` may be: a target with `<name>` placeholders, or a function. */
 export type RedirectTarget =
@@ -113,11 +114,6 @@ export function compareWeights(a: Weighting, b: Weighting): number {
     compareLists(a[1], b[1], (x, y) => compareNumbers(x[0], y[0]) || compareNumbers(x[1], y[1])) ||
     compareNumbers(a[2], b[2]) ||
     compareLists(a[3], b[3], compareNumbers);
-}
-
-/** Escapes regex syntax characters (the set valid both with and without the `u` flag). */
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\\/]/g, "\\$&");
 }
 
 /**
