@@ -5,6 +5,8 @@
  * @module
  */
 
+import { isTokenText } from "./http1_bytes.ts";
+
 // The last status line found valid, and its code.
 let lastStatus = "200 OK";
 let lastStatusCode = 200;
@@ -13,22 +15,6 @@ let lastStatusCode = 200;
 // Bounded, as apps may make up names.
 const validPairs = new Map<string, string>();
 const MAX_VALID_PAIRS = 256;
-
-// RFC 9110 token characters, as a table (a loop over it beats a regex on short names).
-const TCHAR = new Uint8Array(128);
-for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") {
-  TCHAR[c.charCodeAt(0)] = 1;
-}
-
-function isToken(name: string): boolean {
-  const n = name.length;
-  if (n === 0) return false;
-  for (let i = 0; i < n; i++) {
-    const c = name.charCodeAt(i);
-    if (c > 127 || TCHAR[c] === 0) return false;
-  }
-  return true;
-}
 
 /** CR, LF, NUL, or anything beyond latin-1: response splitting or an unencodable value. */
 function isBadValue(value: string): boolean {
@@ -151,7 +137,7 @@ export function validateStatus(status: string): number {
  * @throws {TypeError} Naming the header, when either is invalid.
  */
 export function validateHeader(name: string, value: string): void {
-  if (typeof name !== "string" || !isToken(name)) {
+  if (typeof name !== "string" || !isTokenText(name)) {
     throw new TypeError(`Invalid header name ${describe(name)}: it must be an HTTP token`);
   }
   if (typeof value !== "string") {

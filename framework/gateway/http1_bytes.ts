@@ -1,6 +1,7 @@
 /**
  * Byte-level helpers the HTTP/1.1 parser and serializer share: character classes of
- * RFC 9110 as lookup tables, and latin-1 conversion between bytes and strings.
+ * RFC 9110 as lookup tables (and the token check header names use everywhere), and
+ * latin-1 conversion between bytes and strings.
  *
  * @module
  */
@@ -27,6 +28,26 @@ export const TCHAR: Uint8Array = table((b) =>
   (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) ||
   TCHAR_EXTRA.includes(String.fromCharCode(b))
 );
+
+/**
+ * Whether `text` is a non-empty RFC 9110 token (only `tchar`s), such as a header name.
+ *
+ * @example
+ * ```ts
+ * import { isTokenText } from "./http1_bytes.ts";
+ * isTokenText("Content-Type"); // true
+ * isTokenText("a b"); // false
+ * ```
+ */
+export function isTokenText(text: string): boolean {
+  const n = text.length;
+  if (n === 0) return false;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 127 || TCHAR[c] === 0) return false;
+  }
+  return true;
+}
 
 /** 1 for bytes allowed in a field value (VCHAR, obs-text, SP, HTAB), else 0. */
 export const FIELD_VALUE: Uint8Array = table((b) =>

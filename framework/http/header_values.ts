@@ -6,8 +6,7 @@
  * @module
  */
 
-/** RFC 9110 `tchar`s: what may appear in a token unquoted. */
-const TOKEN_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+import { isTokenText } from "../gateway/http1_bytes.ts";
 
 /**
  * Whether `value` is a non-empty RFC 9110 token.
@@ -16,7 +15,7 @@ const TOKEN_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  * @returns True for a token such as `"text"` or `"gzip"`.
  */
 export function isToken(value: string): boolean {
-  return TOKEN_RE.test(value);
+  return isTokenText(String(value));
 }
 
 /**
@@ -36,7 +35,7 @@ export function isToken(value: string): boolean {
 export function quoteHeaderValue(value: unknown, allowToken: boolean = true): string {
   const text = String(value);
   if (text === "") return '""';
-  if (allowToken && TOKEN_RE.test(text)) return text;
+  if (allowToken && isTokenText(text)) return text;
   return `"${text.replace(/[\\"]/g, "\\$&")}"`;
 }
 
