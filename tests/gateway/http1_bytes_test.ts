@@ -1,6 +1,7 @@
-// Unit tests of the byte helpers: latin-1 decoding (plain and memoized) and encoding.
+// Unit tests of the byte helpers: latin-1 decoding (plain and memoized) and encoding, tokens.
 import assert from "node:assert/strict";
 import {
+  isTokenText,
   latin1Decode,
   latin1DecodeMemo,
   latin1EncodeInto,
@@ -40,5 +41,13 @@ Deno.test("TCHAR holds exactly RFC 9110's token characters", () => {
   const tokens = "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   for (let b = 0; b < 256; b++) {
     assert.equal(TCHAR[b], tokens.includes(String.fromCharCode(b)) ? 1 : 0, `byte ${b}`);
+  }
+});
+
+Deno.test("isTokenText accepts non-empty runs of RFC 9110 tchars only", () => {
+  assert.equal(isTokenText("Content-Type"), true);
+  assert.equal(isTokenText("!#$%&'*+-.^_`|~09AZaz"), true);
+  for (const text of ["", "a b", "a:b", 'a"b', "a,b", "caf\u00e9", "a\u0100", "x\r\n"]) {
+    assert.equal(isTokenText(text), false, JSON.stringify(text));
   }
 });
