@@ -7,6 +7,7 @@
 import type { AppObject, Environ } from "../gateway/types.ts";
 import { type FetchResponder, toFetchResponder } from "../gateway/to_fetch_handler.ts";
 import type { ServeOptions, ServerHandle } from "./types.ts";
+import { shutdownOnAbort } from "./shutdown_on_abort.ts";
 
 const DEFAULT_GRACEFUL_TIMEOUT = 10_000;
 
@@ -124,10 +125,6 @@ export function serveDeno(app: AppObject, options: ServeOptions = {}): ServerHan
     stopping = server.shutdown().finally(() => clearTimeout(timer));
     return stopping;
   };
-  const signal = options.signal;
-  if (signal !== undefined) {
-    if (signal.aborted) shutdown();
-    else signal.addEventListener("abort", () => void shutdown(), { once: true });
-  }
+  shutdownOnAbort(options.signal, shutdown);
   return { addr: server.addr as Deno.NetAddr, finished: server.finished, shutdown };
 }

@@ -8,6 +8,7 @@
 import { DEFAULT_HTTP1_LIMITS } from "../gateway/http1_parser.ts";
 import { cachedHttpDate } from "../gateway/http1_response.ts";
 import type { AppObject } from "../gateway/types.ts";
+import { shutdownOnAbort } from "./shutdown_on_abort.ts";
 import { listenTcp } from "./listen_tcp.ts";
 import { ReferenceConnection, type ReferenceSettings } from "./reference_connection.ts";
 import { HeadCache } from "./reference_head_cache.ts";
@@ -159,11 +160,7 @@ export function serveReference(app: AppObject, options: ServeOptions = {}): Serv
     headCache: new HeadCache(),
   };
   const server = new ReferenceServer(listener, settings, options.gracefulTimeout ?? 10000);
-  const signal = options.signal;
-  if (signal !== undefined) {
-    if (signal.aborted) server.shutdown();
-    else signal.addEventListener("abort", () => server.shutdown(), { once: true });
-  }
+  shutdownOnAbort(options.signal, () => server.shutdown());
   options.onListen?.(addr);
   return server;
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import type { AppObject } from "../gateway/types.ts";
+import { shutdownOnAbort } from "./shutdown_on_abort.ts";
 import { listenTcp } from "./listen_tcp.ts";
 import type { FetchResponder } from "../gateway/to_fetch_handler.ts";
 import { engineFetchHandler } from "./deno_engine.ts";
@@ -151,11 +152,7 @@ export function serveServeHttp(app: AppObject, options: ServeOptions = {}): Serv
     });
     return stopped;
   };
-  const signal = options.signal;
-  if (signal !== undefined) {
-    if (signal.aborted) shutdown();
-    else signal.addEventListener("abort", () => void shutdown(), { once: true });
-  }
+  shutdownOnAbort(options.signal, shutdown);
   options.onListen?.(addr);
   return {
     addr,
