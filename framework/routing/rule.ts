@@ -94,6 +94,21 @@ export interface RulePart {
   unicode: boolean;
 }
 
+/** An empty static part: an empty domain, or what follows a suffixed final part. */
+function emptyPart(weight: Weighting): RulePart {
+  return {
+    content: "",
+    final: false,
+    static: true,
+    suffixed: false,
+    weight,
+    converterCount: 0,
+    soleRegex: null,
+    key: "",
+    unicode: false,
+  };
+}
+
 /** One step of building: literal text, or a variable converted with `toUrl`. */
 type BuildStep = { dynamic: false; text: string } | { dynamic: true; name: string };
 
@@ -295,17 +310,7 @@ export class Rule<R extends string = string> {
     this.#domainSteps = [];
     this.#pathSteps = [];
     if (domainRule === "") {
-      this.parts.push({
-        content: "",
-        final: false,
-        static: true,
-        suffixed: false,
-        weight: [0, [], 0, []],
-        converterCount: 0,
-        soleRegex: null,
-        key: "",
-        unicode: false,
-      });
+      this.parts.push(emptyPart([0, [], 0, []]));
     } else {
       this.#compileTokens(tokenizeRule(domainRule), domainRule, this.#domainSteps);
     }
@@ -467,18 +472,7 @@ export class Rule<R extends string = string> {
     }
     push(suffixed, content);
     if (suffixed) {
-      const last = this.parts.at(-1)!;
-      this.parts.push({
-        content: "",
-        final: false,
-        static: true,
-        suffixed: false,
-        weight: last.weight,
-        converterCount: 0,
-        soleRegex: null,
-        key: "",
-        unicode: false,
-      });
+      this.parts.push(emptyPart(this.parts.at(-1)!.weight));
     }
   }
 
