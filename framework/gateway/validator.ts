@@ -17,6 +17,7 @@ import type {
   WsgiApp,
 } from "./types.ts";
 import { isHopByHop } from "./header_validation.ts";
+import { isTokenText } from "./http1_bytes.ts";
 
 /** A breach of the gateway protocol, by the server or by the app. */
 export class WsgiProtocolError extends Error {
@@ -41,7 +42,6 @@ export interface ValidatorOptions {
   onBreach?: (error: WsgiProtocolError) => void;
 }
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // Control characters (HTAB included, as wsgiref has it) and anything beyond latin-1.
 // deno-lint-ignore no-control-regex
 const BAD_HEADER_VALUE = /[\0-\x1f\u0100-\uffff]/;
@@ -169,7 +169,7 @@ export function validator(app: AppObject, options?: ValidatorOptions): WsgiApp {
       );
     }
     check(
-      TOKEN.test(environ.REQUEST_METHOD),
+      isTokenText(String(environ.REQUEST_METHOD)),
       () => `Server: REQUEST_METHOD must be a token, not ${show(environ.REQUEST_METHOD)}`,
     );
     const script = environ.SCRIPT_NAME;
@@ -324,7 +324,7 @@ export function validator(app: AppObject, options?: ValidatorOptions): WsgiApp {
       );
       const n = name as string;
       check(n.toLowerCase() !== "status", () => `App: the Status header cannot be used`);
-      check(TOKEN.test(n), () => `App: bad header name ${show(n)}`);
+      check(isTokenText(n), () => `App: bad header name ${show(n)}`);
       check(
         !n.endsWith("-") && !n.endsWith("_"),
         () => `App: header names may not end in - or _: ${show(n)}`,

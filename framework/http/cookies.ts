@@ -8,6 +8,8 @@
 import type { Environ } from "../gateway/types.ts";
 import { httpDate } from "./dates.ts";
 import { MultiDict } from "./multi_dict.ts";
+import { urlQuote } from "./urls.ts";
+import { isTokenText } from "../gateway/http1_bytes.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -180,24 +182,12 @@ export interface CookieOptions {
   syncExpires?: boolean;
 }
 
-// RFC 6265 cookie-name: an RFC 9110 token.
-const COOKIE_NAME_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // Werkzeug sends these value characters unquoted.
 const NO_QUOTE_RE = /^[\w!#$%&'()*+\-./:<=>?@[\]^`{|}~]*$/;
-const PATH_SAFE = new Set("%!$&'()*+,/:=@_.-~");
 const DOMAIN_RE = /^[A-Za-z0-9.-]*$/;
 
-/** Percent-encodes a path as Python's `quote(path, safe="%!$&'()*+,/:=@")`. */
-function quotePath(path: string): string {
-  let out = "";
-  for (const byte of encoder.encode(path)) {
-    const c = String.fromCharCode(byte);
-    const alnum = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) ||
-      (byte >= 0x61 && byte <= 0x7a);
-    out += alnum || PATH_SAFE.has(c) ? c : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
-  }
-  return out;
-}
+// What Werkzeug leaves unquoted in a cookie's Path: Python's `quote(path, safe=…)`.
+const PATH_SAFE = "%!$&'()*+,/:=@";
 
 /** Quotes a value the way Werkzeug does: `"…"` with `\"`, `\\` and `\ooo` octal escapes. */
 function quoteCookieValue(value: string): string {
@@ -253,7 +243,7 @@ function normalizeDomain(domain: string): string {
  * ```
  */
 export function dumpCookie(key: string, value: string = "", options: CookieOptions = {}): string {
-  if (typeof key !== "string" || !COOKIE_NAME_RE.test(key)) {
+  if (typeof key !== "string" || !isTokenText(key)) {
     throw new TypeError(
       `Invalid cookie name ${
         JSON.stringify(key)
@@ -312,7 +302,7 @@ export function dumpCookie(key: string, value: string = "", options: CookieOptio
   if (maxAge !== undefined) out += `; Max-Age=${maxAge}`;
   if (secure) out += "; Secure";
   if (httponly) out += "; HttpOnly";
-  if (path !== null) out += `; Path=${quotePath(path)}`;
+  if (path !== null) out += `; Path=${urlQuote(path, PATH_SAFE)}`;
   if (samesite !== undefined) out += `; SameSite=${samesite}`;
   if (partitioned) out += "; Partitioned";
   return out;

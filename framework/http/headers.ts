@@ -6,6 +6,7 @@
  */
 
 import type { Environ } from "../gateway/types.ts";
+import { isTokenText } from "../gateway/http1_bytes.ts";
 import { dumpOptionsHeader, type HeaderParam } from "./header_values.ts";
 import { convertValue } from "./multi_dict.ts";
 
@@ -16,12 +17,11 @@ export type HeadersInit =
   | globalThis.Headers
   | Headers;
 
-const NAME_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // deno-lint-ignore no-control-regex
 const BAD_VALUE_RE = /[\r\n\0]|[^\u0000-\u00ff]/;
 
 function checkName(name: string): string {
-  if (typeof name !== "string" || !NAME_RE.test(name)) {
+  if (typeof name !== "string" || !isTokenText(name)) {
     throw new TypeError(`Invalid header name ${JSON.stringify(name)}: must be an HTTP token`);
   }
   return name;
