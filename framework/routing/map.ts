@@ -7,6 +7,7 @@
  */
 
 import { BadHost } from "../http/exceptions.ts";
+import { isWellFormedHost, stripDefaultPort } from "../http/host.ts";
 import { BaseConverter, type ConverterClass, DEFAULT_CONVERTERS } from "./converters.ts";
 import { StateMachineMatcher } from "./matcher.ts";
 import { MapAdapter, type QueryArgs } from "./map_adapter.ts";
@@ -62,8 +63,6 @@ export interface BindToEnvironOptions {
   subdomain?: string;
 }
 
-const HOST_RE = /^(?:[a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::[0-9]+)?$/i;
-
 function hostFromEnviron(environ: Readonly<Record<string, unknown>>, scheme: string): string {
   let host: string;
   const header = environ.HTTP_HOST;
@@ -76,11 +75,8 @@ function hostFromEnviron(environ: Readonly<Record<string, unknown>>, scheme: str
   } else {
     return "";
   }
-  if ((scheme === "http" || scheme === "ws") && host.endsWith(":80")) host = host.slice(0, -3);
-  else if ((scheme === "https" || scheme === "wss") && host.endsWith(":443")) {
-    host = host.slice(0, -4);
-  }
-  return HOST_RE.test(host) ? host : "";
+  host = stripDefaultPort(host, scheme);
+  return isWellFormedHost(host) ? host : "";
 }
 
 function idnaEncode(name: string): string {
@@ -360,12 +356,7 @@ export class Map {
     if (serverName === undefined) {
       serverName = wsgiServerName;
     } else {
-      serverName = serverName.toLowerCase();
-      if ((scheme === "http" || scheme === "ws") && serverName.endsWith(":80")) {
-        serverName = serverName.slice(0, -3);
-      } else if ((scheme === "https" || scheme === "wss") && serverName.endsWith(":443")) {
-        serverName = serverName.slice(0, -4);
-      }
+      serverName = stripDefaultPort(serverName.toLowerCase(), scheme);
     }
     let subdomain = options.subdomain;
     if (this.hostMatching) {

@@ -32,6 +32,7 @@ import {
 } from "../http/exceptions.ts";
 import { type ETags, parseEtags } from "../http/etags.ts";
 import { EnvironHeaders, type Headers } from "../http/headers.ts";
+import { isWellFormedHost, stripDefaultPort } from "../http/host.ts";
 import { parseListHeader, parseOptionsHeader } from "../http/header_values.ts";
 import { MultiDict } from "../http/multi_dict.ts";
 import { type IfRange, parseIfRangeHeader, parseRangeHeader, type Range } from "../http/range.ts";
@@ -75,7 +76,6 @@ const UNSET: unique symbol = Symbol("unset");
 const EMPTY = new Uint8Array(0);
 const textDecoder = new TextDecoder();
 const jsonDecoder = new TextDecoder("utf-8", { fatal: true });
-const HOST_RE = /^(?:[a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::[0-9]+)?$/i;
 const PLAIN_INT_RE = /^-?\d+$/;
 // What stays percent-encoded in an IRI (Werkzeug's uri_to_iri): controls, space, "%",
 // DEL, and per part the reserved delimiters.
@@ -278,11 +278,7 @@ export class Request {
       if (name.includes(":") && name[0] !== "[") name = `[${name}]`;
       host = `${name}:${server[1]}`;
     }
-    const scheme = this.scheme;
-    if ((scheme === "http" || scheme === "ws") && host.endsWith(":80")) host = host.slice(0, -3);
-    else if ((scheme === "https" || scheme === "wss") && host.endsWith(":443")) {
-      host = host.slice(0, -4);
-    }
+    host = stripDefaultPort(host, this.scheme);
     if (!hostIsTrusted(host, this.trustedHosts)) {
       if (this.trustedHosts !== null && this.trustedHosts.length > 0) {
         throw new SecurityError(`Host ${JSON.stringify(host)} is not trusted.`);
@@ -702,7 +698,7 @@ function closingBody(body: Body, onClose: () => Promise<void>): Body {
 
 /** Werkzeug's `host_is_trusted`: well-formed, and in `trusted` when given. */
 function hostIsTrusted(host: string, trusted: string[] | null): boolean {
-  if (host === "" || !HOST_RE.test(host)) return false;
+  if (host === "" || !isWellFormedHost(host)) return false;
   if (trusted === null || trusted.length === 0) return true;
   const name = host.split(":")[0]!;
   for (let ref of trusted) {
