@@ -1907,3 +1907,24 @@ for (const engine of ENGINES) {
     }
   });
 }
+
+Deno.test("API §2: a custom converter whose constructor takes (map: Map, ...args) registers on the Map", () => {
+  class YesNoConverter extends BaseConverter {
+    override regex = "(?:yes|no)";
+    constructor(map: Map, ..._args: unknown[]) {
+      super(map);
+    }
+    override toValue(value: string): unknown {
+      return value === "yes";
+    }
+    override toUrl(value: unknown): string {
+      return value ? "yes" : "no";
+    }
+  }
+  const urlMap = new Map([new Rule("/opt/<yesno:on>", { endpoint: "opt" })], {
+    converters: { yesno: YesNoConverter },
+  });
+  const urls = urlMap.bind("example.com");
+  assert.deepEqual(urls.match("/opt/yes"), ["opt", { on: true }]);
+  assert.equal(urls.build("opt", { on: false }), "/opt/no");
+});

@@ -7,6 +7,7 @@
 
 import { PATH_SAFE, pyFloatRepr, pyRepr, pyStr, quote } from "./url_quote.ts";
 import { escapeRegex } from "./escape_regex.ts";
+import type { Map } from "./map.ts";
 
 /**
  * Thrown by a converter's `toValue` to say "this URL does not match": the router answers
@@ -46,7 +47,7 @@ export type ConverterOptions = Record<string, unknown>;
  */
 // `any[]` so that subclasses with their own parameter types are assignable.
 // deno-lint-ignore no-explicit-any
-export type ConverterClass = new (map: unknown, ...args: any[]) => BaseConverter;
+export type ConverterClass = new (map: Map, ...args: any[]) => BaseConverter;
 
 /** Whether `value` is the plain options object a converter receives last. */
 function isOptions(value: unknown): value is ConverterOptions {
@@ -423,6 +424,8 @@ export class FloatConverter extends NumberConverter {
 export class UUIDConverter extends BaseConverter {
   /** A UUID in 8-4-4-4-12 hexadecimal form. */
   override regex = "[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}";
+  /** A UUID never spans segments. */
+  override partIsolating: boolean | undefined = true;
 
   /** The UUID in lowercase. */
   override toValue(value: string): unknown {
