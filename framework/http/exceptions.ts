@@ -110,6 +110,8 @@ export class HTTPException extends Error {
   response: ResponseLike | undefined;
 
   /**
+   * Creates the exception with the class's status code.
+   *
    * @param description Overrides the class's default description.
    * @param response A response to return from `getResponse()` instead of the error page.
    */
@@ -198,7 +200,9 @@ export class HTTPException extends Error {
 
 /** *400* The request could not be understood. */
 export class BadRequest extends HTTPException {
+  /** The status code, 400. */
   static override code = 400;
+  /** Werkzeug's default description. */
   static override description =
     "The browser (or proxy) sent a request that this server could not understand.";
 }
@@ -208,6 +212,8 @@ export class BadRequestKeyError extends BadRequest {
   /** The key that was missing. */
   key: string | undefined;
   /**
+   * Creates the error for a missing `key`.
+   *
    * @param key The missing key.
    * @param description Overrides the default description.
    */
@@ -231,12 +237,16 @@ export class BadHost extends BadRequest {}
  * `WWW-Authenticate` header each.
  */
 export class Unauthorized extends HTTPException {
+  /** The status code, 401. */
   static override code = 401;
+  /** Werkzeug's default description. */
   static override description =
     "The server could not verify that you are authorized to access the URL requested. You either supplied the wrong credentials (e.g. a bad password), or your browser doesn't understand how to supply the credentials required.";
   /** The `WWW-Authenticate` challenges (anything whose `String()` is a header value). */
   wwwAuthenticate: unknown[] | undefined;
   /**
+   * Creates the error with optional `WWW-Authenticate` challenges.
+   *
    * @param description Overrides the default description.
    * @param response A response to send instead of the error page.
    * @param wwwAuthenticate One challenge or a list of them.
@@ -249,6 +259,7 @@ export class Unauthorized extends HTTPException {
       ? wwwAuthenticate
       : [wwwAuthenticate];
   }
+  /** The base headers plus one `WWW-Authenticate` header per challenge. */
   override getHeaders(environ?: Environ): [string, string][] {
     const headers = super.getHeaders(environ);
     for (const value of this.wwwAuthenticate ?? []) {
@@ -260,14 +271,18 @@ export class Unauthorized extends HTTPException {
 
 /** *403* The client may not access the resource. */
 export class Forbidden extends HTTPException {
+  /** The status code, 403. */
   static override code = 403;
+  /** Werkzeug's default description. */
   static override description =
     "You don't have the permission to access the requested resource. It is either read-protected or not readable by the server.";
 }
 
 /** *404* No resource at this URL. */
 export class NotFound extends HTTPException {
+  /** The status code, 404. */
   static override code = 404;
+  /** Werkzeug's default description. */
   static override description =
     "The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.";
 }
@@ -284,11 +299,15 @@ export class NotFound extends HTTPException {
  * ```
  */
 export class MethodNotAllowed extends HTTPException {
+  /** The status code, 405. */
   static override code = 405;
+  /** Werkzeug's default description. */
   static override description = "The method is not allowed for the requested URL.";
   /** The methods the resource accepts (the `Allow` header). */
   validMethods: string[];
   /**
+   * Creates the error with the methods the resource accepts.
+   *
    * @param validMethods The methods the resource accepts.
    * @param description Overrides the default description.
    * @param response A response to send instead of the error page.
@@ -299,6 +318,7 @@ export class MethodNotAllowed extends HTTPException {
       ? []
       : [...validMethods];
   }
+  /** The base headers plus `Allow` when `validMethods` is not empty. */
   override getHeaders(environ?: Environ): [string, string][] {
     const headers = super.getHeaders(environ);
     if (this.validMethods.length > 0) headers.push(["Allow", this.validMethods.join(", ")]);
@@ -308,62 +328,80 @@ export class MethodNotAllowed extends HTTPException {
 
 /** *406* No representation matches the request's `Accept*` headers. */
 export class NotAcceptable extends HTTPException {
+  /** The status code, 406. */
   static override code = 406;
+  /** Werkzeug's default description. */
   static override description =
     "The resource identified by the request is only capable of generating response entities which have content characteristics not acceptable according to the accept headers sent in the request.";
 }
 
 /** *408* The client took too long to send its request. */
 export class RequestTimeout extends HTTPException {
+  /** The status code, 408. */
   static override code = 408;
+  /** Werkzeug's default description. */
   static override description =
     "The server closed the network connection because the browser didn't finish the request within the specified time.";
 }
 
 /** *409* The request conflicts with the resource's current state. */
 export class Conflict extends HTTPException {
+  /** The status code, 409. */
   static override code = 409;
+  /** Werkzeug's default description. */
   static override description =
     "A conflict happened while processing the request. The resource might have been modified while the request was being processed.";
 }
 
 /** *410* The resource is gone for good. */
 export class Gone extends HTTPException {
+  /** The status code, 410. */
   static override code = 410;
+  /** Werkzeug's default description. */
   static override description =
     "The requested URL is no longer available on this server and there is no forwarding address. If you followed a link from a foreign page, please contact the author of this page.";
 }
 
 /** *411* A `Content-Length` header is required. */
 export class LengthRequired extends HTTPException {
+  /** The status code, 411. */
   static override code = 411;
+  /** Werkzeug's default description. */
   static override description =
     "A request with this method requires a valid <code>Content-Length</code> header.";
 }
 
 /** *412* An `If-*` precondition failed. */
 export class PreconditionFailed extends HTTPException {
+  /** The status code, 412. */
   static override code = 412;
+  /** Werkzeug's default description. */
   static override description =
     "The precondition on the request for the URL failed positive evaluation.";
 }
 
 /** *413* The request body is too large. */
 export class RequestEntityTooLarge extends HTTPException {
+  /** The status code, 413. */
   static override code = 413;
+  /** Werkzeug's default description. */
   static override description = "The data value transmitted exceeds the capacity limit.";
 }
 
 /** *414* The request URL is too long. */
 export class RequestURITooLarge extends HTTPException {
+  /** The status code, 414. */
   static override code = 414;
+  /** Werkzeug's default description. */
   static override description =
     "The length of the requested URL exceeds the capacity limit for this server. The request cannot be processed.";
 }
 
 /** *415* The request body's media type is not supported. */
 export class UnsupportedMediaType extends HTTPException {
+  /** The status code, 415. */
   static override code = 415;
+  /** Werkzeug's default description. */
   static override description =
     "The server does not support the media type transmitted in the request.";
 }
@@ -373,13 +411,17 @@ export class UnsupportedMediaType extends HTTPException {
  * `Content-Range: <units> *\/<length>`.
  */
 export class RequestedRangeNotSatisfiable extends HTTPException {
+  /** The status code, 416. */
   static override code = 416;
+  /** Werkzeug's default description. */
   static override description = "The server cannot provide the requested range.";
   /** The full length of the resource, if known. */
   length: number | undefined;
   /** The range units, `"bytes"` by default. */
   units: string;
   /**
+   * Creates the error, with the resource's full length if known.
+   *
    * @param length The full length of the resource (sets `Content-Range`).
    * @param units The range units.
    * @param description Overrides the default description.
@@ -395,6 +437,7 @@ export class RequestedRangeNotSatisfiable extends HTTPException {
     this.length = length ?? undefined;
     this.units = units;
   }
+  /** The base headers plus `Content-Range` when `length` is known. */
   override getHeaders(environ?: Environ): [string, string][] {
     const headers = super.getHeaders(environ);
     if (this.length !== undefined) {
@@ -406,45 +449,59 @@ export class RequestedRangeNotSatisfiable extends HTTPException {
 
 /** *417* The `Expect` header cannot be met. */
 export class ExpectationFailed extends HTTPException {
+  /** The status code, 417. */
   static override code = 417;
+  /** Werkzeug's default description. */
   static override description = "The server could not meet the requirements of the Expect header";
 }
 
 /** *418* The server is a teapot. */
 export class ImATeapot extends HTTPException {
+  /** The status code, 418. */
   static override code = 418;
+  /** Werkzeug's default description. */
   static override description = "This server is a teapot, not a coffee machine";
 }
 
 /** *421* The request reached a server that cannot answer for it. */
 export class MisdirectedRequest extends HTTPException {
+  /** The status code, 421. */
   static override code = 421;
+  /** Werkzeug's default description. */
   static override description = "The server is not able to produce a response.";
 }
 
 /** *422* The request is well-formed but semantically wrong. */
 export class UnprocessableEntity extends HTTPException {
+  /** The status code, 422. */
   static override code = 422;
+  /** Werkzeug's default description. */
   static override description =
     "The request was well-formed but was unable to be followed due to semantic errors.";
 }
 
 /** *423* The resource is locked. */
 export class Locked extends HTTPException {
+  /** The status code, 423. */
   static override code = 423;
+  /** Werkzeug's default description. */
   static override description = "The resource that is being accessed is locked.";
 }
 
 /** *424* A request this one depended on failed. */
 export class FailedDependency extends HTTPException {
+  /** The status code, 424. */
   static override code = 424;
+  /** Werkzeug's default description. */
   static override description =
     "The method could not be performed on the resource because the requested action depended on another action and that action failed.";
 }
 
 /** *428* The request must be conditional. */
 export class PreconditionRequired extends HTTPException {
+  /** The status code, 428. */
   static override code = 428;
+  /** Werkzeug's default description. */
   static override description =
     'This request is required to be conditional; try using "If-Match" or "If-Unmodified-Since".';
 }
@@ -454,6 +511,8 @@ export class RetryAfterException extends HTTPException {
   /** Seconds to wait, or the `Date` to retry after. */
   retryAfter: number | Date | undefined;
   /**
+   * Creates the error with an optional `Retry-After` value.
+   *
    * @param description Overrides the default description.
    * @param response A response to send instead of the error page.
    * @param retryAfter Seconds, or a `Date`, for the `Retry-After` header.
@@ -462,6 +521,7 @@ export class RetryAfterException extends HTTPException {
     super(description, response);
     this.retryAfter = retryAfter ?? undefined;
   }
+  /** The base headers plus `Retry-After` when `retryAfter` is set (a `Date` or non-zero seconds). */
   override getHeaders(environ?: Environ): [string, string][] {
     const headers = super.getHeaders(environ);
     const after = this.retryAfter;
@@ -473,31 +533,41 @@ export class RetryAfterException extends HTTPException {
 
 /** *429* Rate limit exceeded; `retryAfter` sets `Retry-After`. */
 export class TooManyRequests extends RetryAfterException {
+  /** The status code, 429. */
   static override code = 429;
+  /** Werkzeug's default description. */
   static override description =
     "This user has exceeded an allotted request count. Try again later.";
 }
 
 /** *431* A header field (or all of them) is too large. */
 export class RequestHeaderFieldsTooLarge extends HTTPException {
+  /** The status code, 431. */
   static override code = 431;
+  /** Werkzeug's default description. */
   static override description = "One or more header fields exceeds the maximum size.";
 }
 
 /** *451* Unavailable for legal reasons. */
 export class UnavailableForLegalReasons extends HTTPException {
+  /** The status code, 451. */
   static override code = 451;
+  /** Werkzeug's default description. */
   static override description = "Unavailable for legal reasons.";
 }
 
 /** *500* The application failed. */
 export class InternalServerError extends HTTPException {
+  /** The status code, 500. */
   static override code = 500;
+  /** Werkzeug's default description. */
   static override description =
     "The server encountered an internal error and was unable to complete your request. Either the server is overloaded or there is an error in the application.";
   /** The error that caused this one, if any (Flask's `original_exception`). */
   originalException: unknown;
   /**
+   * Creates the error, optionally wrapping the error that caused it.
+   *
    * @param description Overrides the default description.
    * @param response A response to send instead of the error page.
    * @param originalException The error being reported.
@@ -510,33 +580,43 @@ export class InternalServerError extends HTTPException {
 
 /** *501* The server does not support this action. */
 export class NotImplemented extends HTTPException {
+  /** The status code, 501. */
   static override code = 501;
+  /** Werkzeug's default description. */
   static override description = "The server does not support the action requested by the browser.";
 }
 
 /** *502* An upstream server answered badly. */
 export class BadGateway extends HTTPException {
+  /** The status code, 502. */
   static override code = 502;
+  /** Werkzeug's default description. */
   static override description =
     "The proxy server received an invalid response from an upstream server.";
 }
 
 /** *503* Temporarily unavailable; `retryAfter` sets `Retry-After`. */
 export class ServiceUnavailable extends RetryAfterException {
+  /** The status code, 503. */
   static override code = 503;
+  /** Werkzeug's default description. */
   static override description =
     "The server is temporarily unable to service your request due to maintenance downtime or capacity problems. Please try again later.";
 }
 
 /** *504* An upstream server timed out. */
 export class GatewayTimeout extends HTTPException {
+  /** The status code, 504. */
   static override code = 504;
+  /** Werkzeug's default description. */
   static override description = "The connection to an upstream server timed out.";
 }
 
 /** *505* The request's HTTP version is not supported. */
 export class HTTPVersionNotSupported extends HTTPException {
+  /** The status code, 505. */
   static override code = 505;
+  /** Werkzeug's default description. */
   static override description =
     "The server does not support the HTTP protocol version used in the request.";
 }
@@ -585,6 +665,7 @@ export const defaultExceptions: Readonly<Record<number, HTTPExceptionClass>> = O
 
 /** Thrown by `abort()` for a status code that has no exception class (Python's `LookupError`). */
 export class LookupError extends Error {
+  /** Always `"LookupError"`. */
   override name = "LookupError";
 }
 
@@ -608,6 +689,8 @@ export class Aborter {
   /** Status code → exception class. */
   mapping: Record<number, HTTPExceptionClass>;
   /**
+   * Creates an aborter from a status code → exception class table.
+   *
    * @param mapping Replaces the default table (`defaultExceptions`).
    * @param extra Entries added on top.
    */
