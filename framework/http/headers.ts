@@ -78,6 +78,8 @@ export class Headers implements Iterable<[string, string]> {
   protected list: [string, string][] = [];
 
   /**
+   * Creates a header list, optionally filled from `init`.
+   *
    * @param init Pairs, a record (an array value gives several headers), a fetch
    *   `Headers`, or another `Headers` (copied).
    */
@@ -105,7 +107,9 @@ export class Headers implements Iterable<[string, string]> {
    * `undefined`) when missing or when the conversion fails.
    */
   get(name: string): string | undefined;
+  /** The first value of `name` converted with `options.type`; `options.default` when missing or when the conversion fails. */
   get<T = string>(name: string, options: HeaderGetOptions<T> & { default: T }): T;
+  /** The first value of `name` converted with `options.type` (if given); `undefined` when missing or when the conversion fails. */
   get<T = string>(name: string, options: HeaderGetOptions<T>): T | undefined;
   get<T = string>(name: string, options?: HeaderGetOptions<T>): string | T | undefined {
     const value = this.first(name);
@@ -126,6 +130,7 @@ export class Headers implements Iterable<[string, string]> {
 
   /** Every value of `name`, in order (empty when missing). */
   getlist(name: string): string[];
+  /** Every value of `name` converted with `options.type`; values the type rejects are left out. */
   getlist<T>(name: string, options: { type: (value: string) => T }): T[];
   getlist<T>(name: string, options?: { type?: (value: string) => T }): (string | T)[] {
     const lower = name.toLowerCase();
@@ -371,12 +376,17 @@ export class EnvironHeaders extends Headers {
   readonly environ: Environ;
   #cache: [string, string][] | undefined;
 
-  /** @param environ The request environ. */
+  /**
+   * Creates a read-only view of `environ`'s headers.
+   *
+   * @param environ The request environ.
+   */
   constructor(environ: Environ) {
     super();
     this.environ = environ;
   }
 
+  /** The environ's headers as `Title-Case` pairs (computed once, then cached). */
   protected override pairs(): [string, string][] {
     if (this.#cache !== undefined) return this.#cache;
     const out: [string, string][] = [];
@@ -394,6 +404,7 @@ export class EnvironHeaders extends Headers {
     return out;
   }
 
+  /** The value of `name` read straight from the environ, or `undefined`. */
   protected override first(name: string): string | undefined {
     const key = name.toUpperCase().replaceAll("-", "_");
     const value = key === "CONTENT_TYPE" || key === "CONTENT_LENGTH"
@@ -402,7 +413,9 @@ export class EnvironHeaders extends Headers {
     return typeof value === "string" ? value : undefined;
   }
 
+  /** The environ's value of `name` as a one-element list (empty when missing). */
   override getlist(name: string): string[];
+  /** The environ's value of `name` converted with `options.type`, as a list (empty when missing or when the conversion fails). */
   override getlist<T>(name: string, options: { type: (value: string) => T }): T[];
   override getlist<T>(name: string, options?: { type?: (value: string) => T }): (string | T)[] {
     const value = this.first(name);
@@ -412,31 +425,40 @@ export class EnvironHeaders extends Headers {
     return result.ok ? [result.value] : [];
   }
 
+  /** Always throws a `TypeError`: the view is read-only. */
   override add(..._args: unknown[]): never {
     throw new TypeError("EnvironHeaders is read-only: copy() it to get a mutable Headers");
   }
+  /** Always throws a `TypeError`: the view is read-only. */
   override set(..._args: unknown[]): never {
     return this.add();
   }
+  /** Always throws a `TypeError`: the view is read-only. */
   override setdefault(..._args: unknown[]): never {
     return this.add();
   }
+  /** Always throws a `TypeError`: the view is read-only. */
   override remove(..._args: unknown[]): never {
     return this.add();
   }
+  /** Always throws a `TypeError`: the view is read-only. */
   override pop(..._args: unknown[]): never {
     return this.add();
   }
+  /** Throws a `TypeError` when given `init`: the view is read-only. */
   override extend(init?: HeadersInit): void {
     // The base constructor calls extend only with an init; the view never gets one.
     if (init !== undefined) this.add();
   }
+  /** Always throws a `TypeError`: the view is read-only. */
   override update(..._args: unknown[]): never {
     return this.add();
   }
+  /** Always throws a `TypeError`: the view is read-only. */
   override clear(..._args: unknown[]): never {
     return this.add();
   }
+  /** Always throws a `TypeError`: the view is read-only. */
   override setlist(..._args: unknown[]): never {
     return this.add();
   }

@@ -61,6 +61,8 @@ export class MultiDict<V = string> implements Iterable<[string, V]> {
   #map: Map<string, V[]> = new Map();
 
   /**
+   * Creates a multi-dict, optionally filled from `init`.
+   *
    * @param init Pairs, a record (an array value gives several values), or another
    *   `MultiDict` (copied).
    */
@@ -89,7 +91,9 @@ export class MultiDict<V = string> implements Iterable<[string, V]> {
    * the key is missing or the conversion fails.
    */
   get(key: string): V | undefined;
+  /** The first value for `key` converted with `options.type`; `options.default` when the key is missing or the conversion fails. */
   get<T = V>(key: string, options: GetOptions<V, T> & { default: T }): T;
+  /** The first value for `key` converted with `options.type` (if given); `undefined` when the key is missing or the conversion fails. */
   get<T = V>(key: string, options: GetOptions<V, T>): T | undefined;
   get<T = V>(key: string, options?: GetOptions<V, T>): V | T | undefined {
     const values = this.#map.get(key);
@@ -105,6 +109,7 @@ export class MultiDict<V = string> implements Iterable<[string, V]> {
    * whose conversion fails are left out, as in Werkzeug.
    */
   getlist(key: string): V[];
+  /** Every value for `key` converted with `options.type`; values whose conversion fails are left out. */
   getlist<T>(key: string, options: { type: TypeConverter<V, T> }): T[];
   getlist<T>(key: string, options?: { type?: TypeConverter<V, T> }): (V | T)[] {
     const values = this.#map.get(key);
@@ -121,6 +126,7 @@ export class MultiDict<V = string> implements Iterable<[string, V]> {
 
   /** Alias of `getlist`. */
   getAll(key: string): V[];
+  /** Every value for `key` converted with `options.type` (alias of `getlist`). */
   getAll<T>(key: string, options: { type: TypeConverter<V, T> }): T[];
   getAll<T>(key: string, options?: { type: TypeConverter<V, T> }): (V | T)[] {
     return options === undefined ? this.getlist(key) : this.getlist(key, options);
@@ -245,7 +251,9 @@ export class MultiDict<V = string> implements Iterable<[string, V]> {
 
   /** A plain object: the first value per key, or every value with `{ flat: false }`. */
   toDict(): Record<string, V>;
+  /** Every value per key, as arrays. */
   toDict(options: { flat: false }): Record<string, V[]>;
+  /** The first value per key, or every value per key with `{ flat: false }`. */
   toDict(options?: { flat?: boolean }): Record<string, V> | Record<string, V[]>;
   toDict(options?: { flat?: boolean }): Record<string, V> | Record<string, V[]> {
     const out: Record<string, V | V[]> = {};
@@ -277,30 +285,39 @@ export class ImmutableMultiDict<V = string> extends MultiDict<V> {
   #fail(): never {
     throw new TypeError(`${this.constructor.name} is read-only: copy() it to get a MultiDict`);
   }
+  /** Always throws a `TypeError`: the dict is read-only. */
   override add(_key: string, _value: V): never {
     return this.#fail();
   }
+  /** Always throws a `TypeError`: the dict is read-only. */
   override set(_key: string, _value: V): never {
     return this.#fail();
   }
+  /** Always throws a `TypeError`: the dict is read-only. */
   override setlist(_key: string, _values: Iterable<V>): never {
     return this.#fail();
   }
+  /** Always throws a `TypeError`: the dict is read-only. */
   override setdefault(_key: string, _value: V): never {
     return this.#fail();
   }
+  /** Always throws a `TypeError`: the dict is read-only. */
   override delete(_key: string): never {
     return this.#fail();
   }
+  /** Always throws a `TypeError`: the dict is read-only. */
   override pop(_key: string, _fallback?: V): never {
     return this.#fail();
   }
+  /** Always throws a `TypeError`: the dict is read-only. */
   override poplist(_key: string): never {
     return this.#fail();
   }
+  /** Always throws a `TypeError`: the dict is read-only. */
   override clear(): never {
     return this.#fail();
   }
+  /** Always throws a `TypeError`: the dict is read-only. */
   override update(_other: MultiDictInit<V>): never {
     return this.#fail();
   }
