@@ -61,6 +61,8 @@ export class ChunkedBody implements Http1Body {
   error: Http1Error | undefined = undefined;
 
   /**
+   * Creates a chunked-body decoder reading from `reader`.
+   *
    * @param reader The connection's reader, positioned at the body's start.
    * @param limits Size limits (defaults: no body limit, 4 KiB lines, 32 KiB trailers).
    */

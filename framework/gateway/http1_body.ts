@@ -45,6 +45,8 @@ export class ContentLengthBody implements Http1Body {
   error: Http1Error | undefined = undefined;
 
   /**
+   * Creates a body reader for exactly `length` bytes from `reader`.
+   *
    * @param reader The connection's reader, positioned at the body's start.
    * @param length The body's length.
    */

@@ -21,6 +21,8 @@ export class Http1Error extends Error {
   readonly status: number;
 
   /**
+   * Creates the error with the status to answer with.
+   *
    * @param status The status to answer with.
    * @param message What was wrong with the input.
    */

@@ -49,6 +49,8 @@ export class Http1Reader {
   readonly #source: ByteSource;
 
   /**
+   * Creates a buffered reader over `source`.
+   *
    * @param source Where bytes come from.
    * @param size The buffer's initial size.
    */

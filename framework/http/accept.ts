@@ -42,6 +42,8 @@ export class Accept implements Iterable<[string, number]> {
   readonly provided: boolean;
 
   /**
+   * Creates the accept list from `[value, quality]` pairs.
+   *
    * @param values `[value, quality]` pairs (sorted here), or `null` for "header missing".
    */
   constructor(values?: Iterable<readonly [string, number]> | null) {
@@ -127,6 +129,7 @@ export class Accept implements Iterable<[string, number]> {
    * @returns The best offer.
    */
   bestMatch(offers: Iterable<string>): string | undefined;
+  /** The offer the client prefers, or `fallback` when nothing acceptable is offered. */
   bestMatch(offers: Iterable<string>, fallback: string): string;
   bestMatch(offers: Iterable<string>, fallback?: string): string | undefined {
     let result = fallback;
@@ -193,6 +196,7 @@ function normalizeMime(value: string): string[] {
  * ```
  */
 export class MIMEAccept extends Accept {
+  /** How specific a MIME value is: one flag per part (type, subtype, parameters), `false` for `*`. */
   protected override specificity(value: string): boolean[] {
     return value.split(MIME_SPLIT_RE).map((part) => part !== "*");
   }
@@ -209,6 +213,7 @@ export class MIMEAccept extends Accept {
     return parts;
   }
 
+  /** Whether the offered mimetype `value` matches the client's `item`, with `*` wildcards and parameters; an invalid offered `value` is a `TypeError`. */
   protected override valueMatches(value: string, item: string): boolean {
     if (!item.includes("/")) return false;
     if (!value.includes("/")) throw new TypeError(`invalid mimetype ${JSON.stringify(value)}`);
@@ -261,11 +266,14 @@ function primaryLang(value: string): string {
  * falls back to the primary language (`en-US` accepts an `en` offer and vice versa).
  */
 export class LanguageAccept extends Accept {
+  /** Whether the offered language tag `value` equals the client's `item` (case and `-`/`_` ignored), or `item` is `*`. */
   protected override valueMatches(value: string, item: string): boolean {
     return item === "*" || normalizeLang(value) === normalizeLang(item);
   }
 
+  /** The offer the client prefers, falling back to primary languages; `undefined` when nothing matches. */
   override bestMatch(offers: Iterable<string>): string | undefined;
+  /** The offer the client prefers, falling back to primary languages; `fallback` when nothing matches. */
   override bestMatch(offers: Iterable<string>, fallback: string): string;
   override bestMatch(offers: Iterable<string>, fallback?: string): string | undefined {
     const list = [...offers];
@@ -309,6 +317,7 @@ function normalizeCharset(name: string): string {
 
 /** `Accept` for charsets: aliases compare equal (`utf8`, `UTF-8`; `latin1`, `ISO-8859-1`). */
 export class CharsetAccept extends Accept {
+  /** Whether the offered charset `value` equals the client's `item` once aliases are resolved, or `item` is `*`. */
   protected override valueMatches(value: string, item: string): boolean {
     return item === "*" || normalizeCharset(value) === normalizeCharset(item);
   }
@@ -331,6 +340,7 @@ export type AcceptClass<T extends Accept> = new (
  * @returns The parsed values.
  */
 export function parseAcceptHeader(value: string | null | undefined): Accept;
+/** Parses an `Accept*` header into an instance of `cls`. */
 export function parseAcceptHeader<T extends Accept>(
   value: string | null | undefined,
   cls: AcceptClass<T>,
