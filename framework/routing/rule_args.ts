@@ -38,11 +38,12 @@ export type ConverterValue<Name extends string, Custom extends object = Record<n
     : string;
 
 /** The variable name after the last `:` of `converter(args):name` (arguments may hold `:`). */
-type VariableName<S extends string> = S extends `${string}:${infer Rest}` ? VariableName<Rest>
+export type VariableName<S extends string> = S extends `${string}:${infer Rest}`
+  ? VariableName<Rest>
   : S;
 
 /** The converter name of `converter(args):name` or `converter:name`; `default` for `name`. */
-type ConverterName<S extends string> = S extends `${infer C}(${string}` ? C
+export type ConverterName<S extends string> = S extends `${infer C}(${string}` ? C
   : S extends `${infer C}:${string}` ? C
   : "default";
 
@@ -50,7 +51,7 @@ type ConverterName<S extends string> = S extends `${infer C}(${string}` ? C
  * One `[name, type]` pair per `<...>` placeholder, collected with an accumulator so the
  * recursion stays a tail call (long rules do not hit the instantiation depth limit).
  */
-type Variables<
+export type Variables<
   R extends string,
   Custom extends object,
   Acc extends [string, unknown] = never,
@@ -62,7 +63,7 @@ type Variables<
   : Acc;
 
 /** Builds the object type from the pairs; an empty rule gives an object with no keys. */
-type FromPairs<P extends [string, unknown]> = [P] extends [never] ? Record<string, never>
+export type FromPairs<P extends [string, unknown]> = [P] extends [never] ? Record<string, never>
   : { [E in P as E[0]]: E[1] };
 
 /**
@@ -96,5 +97,6 @@ export type RuleArgs<R extends string, Custom extends object = Record<never, nev
   R extends string ? ArgsOf<R, Custom> : never;
 
 /** The values of one rule string; a non-literal `string` gives an open record. */
-type ArgsOf<R extends string, Custom extends object> = string extends R ? Record<string, unknown>
+export type ArgsOf<R extends string, Custom extends object> = string extends R
+  ? Record<string, unknown>
   : FromPairs<Variables<R, Custom>>;
