@@ -10,8 +10,8 @@ import { dumpHeader, parseDictHeader } from "./header_values.ts";
 
 const INT_RE = /^\s*[+-]?\d+\s*$/;
 
-/** A directive value as the properties give it. */
-type Directive = string | null;
+/** A `Cache-Control` directive's value: a string, or `null` when present without a value. */
+export type CacheControlDirective = string | null;
 
 /**
  * The directives of a `Cache-Control` header, ordered, with typed accessors (Werkzeug's
@@ -23,15 +23,20 @@ export class CacheControl {
   readonly provided: boolean;
   /** Called after each change. */
   onUpdate: ((cc: CacheControl) => void) | null;
-  #values: Map<string, Directive>;
+  #values: Map<string, CacheControlDirective>;
 
   /**
+   * Creates the directive list; `onUpdate` runs after each later change.
+   *
    * @param values The directives (`null` value = present without a value); `null` for a
    *   missing header.
    * @param onUpdate Called after each change.
    */
   constructor(
-    values?: Record<string, Directive> | Iterable<readonly [string, Directive]> | null,
+    values?:
+      | Record<string, CacheControlDirective>
+      | Iterable<readonly [string, CacheControlDirective]>
+      | null,
     onUpdate: ((cc: CacheControl) => void) | null = null,
   ) {
     this.provided = values !== null && values !== undefined;
@@ -39,8 +44,8 @@ export class CacheControl {
       values === null || values === undefined
         ? []
         : Symbol.iterator in Object(values)
-        ? values as Iterable<readonly [string, Directive]>
-        : Object.entries(values as Record<string, Directive>),
+        ? values as Iterable<readonly [string, CacheControlDirective]>
+        : Object.entries(values as Record<string, CacheControlDirective>),
     );
     this.onUpdate = onUpdate;
   }
@@ -49,7 +54,7 @@ export class CacheControl {
   protected checkMutable(): void {}
 
   /** The raw value of a directive (`null` when present without value; `undefined` if absent). */
-  get(key: string): Directive | undefined {
+  get(key: string): CacheControlDirective | undefined {
     return this.#values.get(key);
   }
 
@@ -59,7 +64,7 @@ export class CacheControl {
   }
 
   /** Sets a directive (`null` = without a value). */
-  set(key: string, value: Directive): void {
+  set(key: string, value: CacheControlDirective): void {
     this.checkMutable();
     this.#values.set(key, value);
     this.onUpdate?.(this);
@@ -79,7 +84,7 @@ export class CacheControl {
   }
 
   /** `[directive, value]` pairs in order. */
-  [Symbol.iterator](): IterableIterator<[string, Directive]> {
+  [Symbol.iterator](): IterableIterator<[string, CacheControlDirective]> {
     return this.#values.entries();
   }
 
@@ -163,6 +168,7 @@ export class CacheControl {
 
 /** A request's `Cache-Control` (read-only; changing it is a `TypeError`). */
 export class RequestCacheControl extends CacheControl {
+  /** Always throws a `TypeError`: a request's `Cache-Control` is read-only. */
   protected override checkMutable(): void {
     throw new TypeError("RequestCacheControl is read-only");
   }
@@ -274,11 +280,12 @@ export function parseCacheControlHeader(
   value: string | null | undefined,
   onUpdate?: ((cc: CacheControl) => void) | null,
 ): RequestCacheControl;
+/** Parses a `Cache-Control` header into an instance of `cls`. */
 export function parseCacheControlHeader<T extends CacheControl>(
   value: string | null | undefined,
   onUpdate: ((cc: CacheControl) => void) | null | undefined,
   cls: new (
-    values?: Record<string, Directive> | null,
+    values?: Record<string, CacheControlDirective> | null,
     onUpdate?: ((cc: CacheControl) => void) | null,
   ) => T,
 ): T;
@@ -286,7 +293,7 @@ export function parseCacheControlHeader(
   value: string | null | undefined,
   onUpdate?: ((cc: CacheControl) => void) | null,
   cls?: new (
-    values?: Record<string, Directive> | null,
+    values?: Record<string, CacheControlDirective> | null,
     onUpdate?: ((cc: CacheControl) => void) | null,
   ) => CacheControl,
 ): CacheControl {
