@@ -110,6 +110,8 @@ export class Authorization {
   token: string | null;
 
   /**
+   * Creates the credentials from their scheme and parameters or token.
+   *
    * @param type The scheme.
    * @param parameters The parameters, if any.
    * @param token The token, if any.
@@ -212,6 +214,8 @@ export class WWWAuthenticate {
   token: string | null;
 
   /**
+   * Creates a challenge from its scheme and parameters or token.
+   *
    * @param type The scheme (lower-cased).
    * @param parameters The parameters, such as `realm`.
    * @param token A token instead of parameters.

@@ -28,6 +28,8 @@ export class ETags implements Iterable<string> {
   readonly #weak: Set<string>;
 
   /**
+   * Creates the set from strong and weak tags (or `*`).
+   *
    * @param strongEtags Strong tags, unquoted.
    * @param weakEtags Weak tags, unquoted.
    * @param starTag Whether the header was `*`.

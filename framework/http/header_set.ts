@@ -27,6 +27,8 @@ export class HeaderSet implements Iterable<string> {
   #lower: Set<string> = new Set();
 
   /**
+   * Creates the set from `headers`; `onUpdate` runs after each later change.
+   *
    * @param headers The initial tokens (kept as given, repeats included, as Werkzeug does).
    * @param onUpdate Called after each change.
    */

@@ -51,6 +51,8 @@ export class ContentRange {
   onUpdate: ((range: ContentRange) => void) | null = null;
 
   /**
+   * Creates the content range; `onUpdate` runs after each later change.
+   *
    * @param units The units (`"bytes"`).
    * @param start The first byte.
    * @param stop One past the last byte.
@@ -126,6 +128,8 @@ export class Range {
   ranges: [number, number | null][];
 
   /**
+   * Creates the range set; an invalid range is a `TypeError`.
+   *
    * @param units The units.
    * @param ranges The ranges; an invalid one is a `TypeError`.
    */
@@ -283,6 +287,8 @@ export class IfRange {
   date: Date | null;
 
   /**
+   * Creates the condition from an entity tag or a date.
+   *
    * @param etag The unquoted entity tag.
    * @param date The date.
    */
