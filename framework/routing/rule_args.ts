@@ -38,12 +38,12 @@ export type ConverterValue<Name extends string, Custom extends object = Record<n
     : string;
 
 /** The variable name after the last `:` of `converter(args):name` (arguments may hold `:`). */
-export type VariableName<S extends string> = S extends `${string}:${infer Rest}`
-  ? VariableName<Rest>
+export type RuleVariableName<S extends string> = S extends `${string}:${infer Rest}`
+  ? RuleVariableName<Rest>
   : S;
 
 /** The converter name of `converter(args):name` or `converter:name`; `default` for `name`. */
-export type ConverterName<S extends string> = S extends `${infer C}(${string}` ? C
+export type RuleConverterName<S extends string> = S extends `${infer C}(${string}` ? C
   : S extends `${infer C}:${string}` ? C
   : "default";
 
@@ -51,19 +51,20 @@ export type ConverterName<S extends string> = S extends `${infer C}(${string}` ?
  * One `[name, type]` pair per `<...>` placeholder, collected with an accumulator so the
  * recursion stays a tail call (long rules do not hit the instantiation depth limit).
  */
-export type Variables<
+export type RuleVariables<
   R extends string,
   Custom extends object,
   Acc extends [string, unknown] = never,
-> = R extends `${string}<${infer Inner}>${infer Rest}` ? Variables<
+> = R extends `${string}<${infer Inner}>${infer Rest}` ? RuleVariables<
     Rest,
     Custom,
-    Acc | [VariableName<Inner>, ConverterValue<ConverterName<Inner>, Custom>]
+    Acc | [RuleVariableName<Inner>, ConverterValue<RuleConverterName<Inner>, Custom>]
   >
   : Acc;
 
 /** Builds the object type from the pairs; an empty rule gives an object with no keys. */
-export type FromPairs<P extends [string, unknown]> = [P] extends [never] ? Record<string, never>
+export type RuleArgsFromPairs<P extends [string, unknown]> = [P] extends [never]
+  ? Record<string, never>
   : { [E in P as E[0]]: E[1] };
 
 /**
@@ -94,9 +95,9 @@ export type FromPairs<P extends [string, unknown]> = [P] extends [never] ? Recor
  */
 export type RuleArgs<R extends string, Custom extends object = Record<never, never>> =
   // A naked type parameter distributes: a union of rules gives one object type per rule.
-  R extends string ? ArgsOf<R, Custom> : never;
+  R extends string ? RuleArgsOf<R, Custom> : never;
 
 /** The values of one rule string; a non-literal `string` gives an open record. */
-export type ArgsOf<R extends string, Custom extends object> = string extends R
+export type RuleArgsOf<R extends string, Custom extends object> = string extends R
   ? Record<string, unknown>
-  : FromPairs<Variables<R, Custom>>;
+  : RuleArgsFromPairs<RuleVariables<R, Custom>>;
