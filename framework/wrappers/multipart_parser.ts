@@ -10,6 +10,7 @@ import { RequestEntityTooLarge } from "../http/exceptions.ts";
 import { parseOptionsHeader } from "../http/header_values.ts";
 import type { InputStream } from "../gateway/types.ts";
 import { concatBytes } from "../gateway/concat_bytes.ts";
+import { CR, latin1EncodeInto, LF } from "../gateway/http1_bytes.ts";
 import { FileStorage, PartHeaders, SpooledFile } from "./file_storage.ts";
 
 /** A malformed multipart body; the form parser answers it with an empty form, as Werkzeug. */
@@ -36,8 +37,6 @@ export interface MultipartDecoderOptions {
 }
 
 const NEED_DATA: MultipartEvent = Object.freeze({ type: "needData" });
-const CR = 13;
-const LF = 10;
 const DASH = 45;
 const SEARCH_EXTRA_LENGTH = 8;
 const EMPTY = new Uint8Array(0);
@@ -102,7 +101,10 @@ export class MultipartDecoder {
    * @param options `maxFormMemorySize` and `maxParts`.
    */
   constructor(boundary: string | Uint8Array, options?: MultipartDecoderOptions) {
-    this.boundary = typeof boundary === "string" ? latin1Bytes(boundary) : boundary;
+    if (typeof boundary === "string") {
+      this.boundary = new Uint8Array(boundary.length);
+      latin1EncodeInto(boundary, this.boundary, 0);
+    } else this.boundary = boundary;
     this.#dashBoundary = new Uint8Array(this.boundary.length + 2);
     this.#dashBoundary[0] = DASH;
     this.#dashBoundary[1] = DASH;
@@ -325,12 +327,6 @@ export class MultipartDecoder {
     if (lastCr < 0 || lastCr < complete) lastCr = len;
     return Math.min(lastLf, lastCr);
   }
-}
-
-function latin1Bytes(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
-  return out;
 }
 
 /** The first index of `needle` in `hay` at or after `from`, or -1. */
