@@ -13,6 +13,7 @@ import type {
   StartResponse,
   WsgiApp,
 } from "../gateway/types.ts";
+import { bytesInput } from "../gateway/input_stream.ts";
 import {
   type Accept,
   CharsetAccept,
@@ -510,7 +511,7 @@ export class Request {
     const max = this.maxContentLength;
     const length = this.contentLength;
     if (length !== null && max !== null && length > max) throw new RequestEntityTooLarge();
-    let stream: InputStream = input ?? emptyInput();
+    let stream: InputStream = input ?? bytesInput(EMPTY);
     if (max !== null) stream = new MaxLengthInput(stream, max);
     this.#stream = stream;
     return stream;
@@ -518,7 +519,7 @@ export class Request {
 
   /** The raw `wsgi.input`, without the `maxContentLength` guard. */
   get inputStream(): InputStream {
-    return (this.environ["wsgi.input"] as InputStream | undefined) ?? emptyInput();
+    return (this.environ["wsgi.input"] as InputStream | undefined) ?? bytesInput(EMPTY);
   }
 
   /**
@@ -562,7 +563,7 @@ export class Request {
       maxFormParts: this.maxFormParts,
     });
     const cached = this.#cachedData;
-    const stream = cached !== undefined ? bytesStream(cached) : this.stream;
+    const stream = cached !== undefined ? bytesInput(cached) : this.stream;
     const { form, files } = await parser.parse(
       stream,
       this.mimetype,
@@ -801,34 +802,6 @@ function quoteLatin1(s: string): string {
     }
   }
   return out + urlQuote(s.slice(start), QUERY_SAFE);
-}
-
-function emptyInput(): InputStream {
-  return bytesStream(EMPTY);
-}
-
-function bytesStream(data: Uint8Array): InputStream {
-  let done = false;
-  let pos = 0;
-  const take = (n: number): Uint8Array => {
-    const out = data.subarray(pos, pos + n);
-    pos += out.length;
-    return out;
-  };
-  return {
-    read: (size?: number) =>
-      Promise.resolve(take(size === undefined || size < 0 ? data.length - pos : size)),
-    readline: (size?: number) => {
-      const nl = data.indexOf(10, pos);
-      let n = nl === -1 ? data.length - pos : nl + 1 - pos;
-      if (size !== undefined && size >= 0) n = Math.min(n, size);
-      return Promise.resolve(take(n));
-    },
-    async *[Symbol.asyncIterator]() {
-      if (!done && pos < data.length) yield take(data.length - pos);
-      done = true;
-    },
-  };
 }
 
 /**
