@@ -79,6 +79,13 @@ function hostFromEnviron(environ: Readonly<Record<string, unknown>>, scheme: str
   return isWellFormedHost(host) ? host : "";
 }
 
+/** A subdomain makes no sense when rules match the whole host. */
+function assertNoSubdomain(subdomain: string | undefined): void {
+  if (subdomain !== undefined) {
+    throw new TypeError("Host matching is enabled and a subdomain was provided");
+  }
+}
+
 function idnaEncode(name: string): string {
   // deno-lint-ignore no-control-regex
   if (/^[\x00-\x7f]*$/.test(name)) return name;
@@ -247,13 +254,8 @@ export class Map {
    */
   bind(serverName: string, options: BindOptions = {}): MapAdapter {
     let subdomain = options.subdomain;
-    if (this.hostMatching) {
-      if (subdomain !== undefined) {
-        throw new TypeError("Host matching is enabled and a subdomain was provided");
-      }
-    } else {
-      subdomain ??= this.defaultSubdomain;
-    }
+    if (this.hostMatching) assertNoSubdomain(subdomain);
+    else subdomain ??= this.defaultSubdomain;
     return new MapAdapter(
       this,
       this.#normalizeServerName(serverName),
@@ -359,13 +361,8 @@ export class Map {
       serverName = stripDefaultPort(serverName.toLowerCase(), scheme);
     }
     let subdomain = options.subdomain;
-    if (this.hostMatching) {
-      if (subdomain !== undefined) {
-        throw new TypeError("Host matching is enabled and a subdomain was provided");
-      }
-    } else if (subdomain === undefined) {
-      subdomain = this.#subdomainOf(wsgiServerName, serverName);
-    }
+    if (this.hostMatching) assertNoSubdomain(subdomain);
+    else subdomain ??= this.#subdomainOf(wsgiServerName, serverName);
     const scriptName = environ.SCRIPT_NAME;
     const pathInfo = environ.PATH_INFO;
     const method = environ.REQUEST_METHOD;
