@@ -7,6 +7,7 @@
  */
 
 import { ChunkedBody } from "../gateway/chunked_decoder.ts";
+import { totalByteLength } from "../gateway/concat_bytes.ts";
 import { ContentLengthBody, type Http1Body } from "../gateway/http1_body.ts";
 import { Http1Error } from "../gateway/http1_error.ts";
 import { HeadScanner, type Http1Limits, parseRequestHead } from "../gateway/http1_parser.ts";
@@ -353,7 +354,7 @@ export class ReferenceConnection {
     // A client still waiting for its 100 Continue may or may not send the body now: the
     // connection cannot be reused, so the response says so.
     if (body !== undefined && head.expectContinue && !continueSent) keepAlive = false;
-    const knownLength = response.complete ? totalLength(response.chunks) : -1;
+    const knownLength = response.complete ? totalByteLength(response.chunks) : -1;
     const cached = settings.headCache.get(
       response.status,
       response.statusCode,
@@ -378,7 +379,7 @@ export class ReferenceConnection {
         if (frame.framing === "length" && frame.contentLength !== knownLength) {
           // The app's Content-Length disagrees with its body: send what was declared.
           const chunks = fitChunks(response.chunks, frame.contentLength);
-          sent = totalLength(chunks);
+          sent = totalByteLength(chunks);
           if (sent < frame.contentLength) keepAlive = false;
           await this.#write(this.#encode(cached.bytes, chunks, false, false));
         } else {
@@ -434,7 +435,7 @@ export class ReferenceConnection {
     let chunks = response.chunks;
     let sent = 0;
     if (framing === "length") chunks = fitChunks(chunks, contentLength);
-    sent += totalLength(chunks);
+    sent += totalByteLength(chunks);
     await this.#write(this.#encode(head, chunks, chunked, false));
     for (;;) {
       let chunk: Uint8Array | null;
@@ -486,15 +487,9 @@ export class ReferenceConnection {
   }
 }
 
-function totalLength(chunks: readonly Uint8Array[]): number {
-  let n = 0;
-  for (let i = 0; i < chunks.length; i++) n += chunks[i]!.length;
-  return n;
-}
-
 /** The chunks cut down to at most `limit` bytes. */
 function fitChunks(chunks: Uint8Array[], limit: number): Uint8Array[] {
-  if (totalLength(chunks) <= limit) return chunks;
+  if (totalByteLength(chunks) <= limit) return chunks;
   const out: Uint8Array[] = [];
   let left = limit;
   for (const chunk of chunks) {
