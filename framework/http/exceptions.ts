@@ -7,7 +7,7 @@
 
 import type { Body, Environ, StartResponse, WsgiApp } from "../gateway/types.ts";
 import { httpDate } from "./dates.ts";
-import { HTTP_STATUS_CODES, statusLine } from "./status_codes.ts";
+import { statusLine, statusReason } from "./status_codes.ts";
 
 /**
  * What `HTTPException.getResponse()` returns: anything with a status and a `wsgiApp`
@@ -125,7 +125,7 @@ export class HTTPException extends Error {
 
   /** The status's reason phrase, e.g. `"Not Found"` (`"Unknown Error"` if unknown). */
   override get name(): string {
-    return HTTP_STATUS_CODES[this.code] ?? "Unknown Error";
+    return statusReason(this.code);
   }
 
   /** `"404 Not Found: <description>"`, as Werkzeug's `str(exc)`. */
