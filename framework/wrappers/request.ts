@@ -40,6 +40,7 @@ import { type IfRange, parseIfRangeHeader, parseRangeHeader, type Range } from "
 import { latin1ToText, unquoteExcept, urlDecodeQuery, urlQuote } from "../http/urls.ts";
 import type { FileStorage } from "./file_storage.ts";
 import { FormDataParser } from "./form_parser.ts";
+import { withClose } from "./response_body.ts";
 
 /** Options of {@linkcode Request}: Flask's / Werkzeug's limits. */
 export interface RequestOptions {
@@ -675,26 +676,13 @@ export class Request {
 
 /** Wraps a body so that `onClose` runs after the body's own `close()`. */
 function closingBody(body: Body, onClose: () => Promise<void>): Body {
-  const inner = body as Body & Partial<Iterable<unknown>>;
-  const isSync = typeof inner[Symbol.iterator] === "function";
-  const close = async (): Promise<void> => {
+  return withClose(body, async () => {
     try {
       await body.close?.();
     } finally {
       await onClose();
     }
-  };
-  if (isSync) {
-    return {
-      [Symbol.iterator]: () => (body as Iterable<Uint8Array | string>)[Symbol.iterator](),
-      close,
-    };
-  }
-  return {
-    [Symbol.asyncIterator]: () =>
-      (body as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator](),
-    close,
-  };
+  });
 }
 
 /** Werkzeug's `host_is_trusted`: well-formed, and in `trusted` when given. */

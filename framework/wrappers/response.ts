@@ -29,6 +29,7 @@ import {
   sliceChunks,
   sliceStream,
   type StreamedBody,
+  withClose,
 } from "./response_body.ts";
 
 export type { ResponseBody, StreamedBody } from "./response_body.ts";
@@ -793,27 +794,10 @@ export class Response {
       environ.REQUEST_METHOD === "HEAD" || status === 204 || status === 304 ||
       (status >= 100 && status < 200)
     ) {
-      return hasClosers
-        ? { [Symbol.iterator]: () => [][Symbol.iterator](), close: () => this.close() }
-        : EMPTY_BODY;
+      return hasClosers ? withClose([], () => this.close()) : EMPTY_BODY;
     }
-    if (this.#chunks) {
-      if (!hasClosers) return this.#chunks;
-      const chunks = this.#chunks;
-      return { [Symbol.iterator]: () => chunks[Symbol.iterator](), close: () => this.close() };
-    }
-    const stream = this.#stream!;
-    if (!hasClosers) return stream;
-    if (this.#streamIsAsync) {
-      return {
-        [Symbol.asyncIterator]: () => (stream as AsyncIterable<Chunk>)[Symbol.asyncIterator](),
-        close: () => this.close(),
-      };
-    }
-    return {
-      [Symbol.iterator]: () => (stream as Iterable<Chunk>)[Symbol.iterator](),
-      close: () => this.close(),
-    };
+    const body = this.#chunks ?? this.#stream!;
+    return hasClosers ? withClose(body, () => this.close()) : body;
   }
 
   /** `[body, status, headers]` as the gateway wants them for `environ`. */

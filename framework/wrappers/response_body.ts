@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Chunk } from "../gateway/types.ts";
+import type { Body, Chunk } from "../gateway/types.ts";
 
 /** Anything a `Response` accepts as its body. */
 export type ResponseBody =
@@ -44,6 +44,15 @@ export function isSyncIterable(value: unknown): value is Iterable<Chunk> {
 export function isAsyncIterable(value: unknown): value is AsyncIterable<Chunk> {
   return value != null &&
     typeof (value as AsyncIterable<Chunk>)[Symbol.asyncIterator] === "function";
+}
+
+/** `body`'s chunks, iterated as `body` iterates (sync first), with `close` as `close()`. */
+export function withClose(
+  body: Iterable<Chunk> | AsyncIterable<Chunk>,
+  close: () => Promise<void>,
+): Body {
+  if (isSyncIterable(body)) return { [Symbol.iterator]: () => body[Symbol.iterator](), close };
+  return { [Symbol.asyncIterator]: () => body[Symbol.asyncIterator](), close };
 }
 
 /** Turns a `ReadableStream` into an async iterable that cancels the stream on `close()`. */
