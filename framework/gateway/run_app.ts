@@ -7,6 +7,7 @@
  */
 import type { AppObject, Body, Chunk, Environ, StartResponse, WriteCallable } from "./types.ts";
 import { validateHeaders, validateStatus } from "./header_validation.ts";
+import { reportError } from "./report_error.ts";
 
 const encoder = new TextEncoder();
 // Below this length an ASCII string chunk is copied byte by byte into a view of a shared
@@ -335,15 +336,7 @@ class AppRun implements AppResponse {
   }
 
   #report(error: unknown): void {
-    const errors = this.#environ["wsgi.errors"];
-    const text = `Error closing the response body: ${
-      error instanceof Error ? error.stack ?? error.message : String(error)
-    }\n`;
-    try {
-      errors.write(text);
-    } catch {
-      console.error(text);
-    }
+    reportError(this.#environ, "Error closing the response body", error);
   }
 }
 

@@ -11,6 +11,7 @@ import { equalsLower } from "./header_validation.ts";
 import { environFromRequest, type FetchRequestInfo } from "./environ_from_request.ts";
 import { BodyInput } from "./input_stream.ts";
 import { concatBytes } from "./concat_bytes.ts";
+import { reportError } from "./report_error.ts";
 
 /** Options of {@linkcode toFetchHandler}. */
 export interface ToFetchHandlerOptions {
@@ -62,15 +63,6 @@ function errorResponse(status: number, text: string, serverHeader?: string): Res
     ? PLAIN
     : [...PLAIN, ["server", serverHeader]];
   return new Response(text, { status, headers });
-}
-
-function report(environ: Environ, what: string, error: unknown): void {
-  const text = `${what}: ${error instanceof Error ? error.stack ?? error.message : error}\n`;
-  try {
-    environ["wsgi.errors"].write(text);
-  } catch {
-    console.error(text);
-  }
 }
 
 const HAS_SERVER = 1;
@@ -207,7 +199,7 @@ function bodyStream(
           controller.enqueue(chunk);
         }
       }, (error) => {
-        report(environ, "Error in the app's response body", error);
+        reportError(environ, "Error in the app's response body", error);
         controller.error(error);
         done();
       });
@@ -279,7 +271,7 @@ export function toFetchResponder(
     const status = response.statusCode;
     if (status < 200 || status > 599) {
       response.close();
-      report(
+      reportError(
         environ,
         "Cannot send the app's response",
         new RangeError(`status ${status} cannot be sent by a fetch handler`),
@@ -348,7 +340,7 @@ export function toFetchResponder(
       return fetchResponse;
     } catch (error) {
       response.close();
-      report(environ, "Cannot send the app's response", error);
+      reportError(environ, "Cannot send the app's response", error);
       return errorResponse(500, "Internal Server Error", serverHeader);
     }
   };
@@ -358,7 +350,7 @@ export function toFetchResponder(
       onFinish?.(environ, 413, 0);
       return errorResponse(413, "Request Entity Too Large", serverHeader);
     }
-    report(environ, "Error in the app", error);
+    reportError(environ, "Error in the app", error);
     onFinish?.(environ, 500, 0);
     return errorResponse(500, "Internal Server Error", serverHeader);
   };
