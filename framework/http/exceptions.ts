@@ -48,7 +48,8 @@ class MinimalResponse implements ResponseLike {
   };
 }
 
-let responseFactory: ResponseFactory = (body, init) => new MinimalResponse(body, init);
+const minimalResponse: ResponseFactory = (body, init) => new MinimalResponse(body, init);
+let responseFactory: ResponseFactory = minimalResponse;
 
 /**
  * Replaces the factory `HTTPException.getResponse()` uses to build its response.
@@ -59,7 +60,7 @@ let responseFactory: ResponseFactory = (body, init) => new MinimalResponse(body,
  *   back the built-in minimal response.
  */
 export function setResponseFactory(factory: ResponseFactory | null): void {
-  responseFactory = factory ?? ((body, init) => new MinimalResponse(body, init));
+  responseFactory = factory ?? minimalResponse;
 }
 
 /**
