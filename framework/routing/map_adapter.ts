@@ -415,11 +415,7 @@ export class MapAdapter {
    * @param domainPart The subdomain or host (default: the adapter's).
    */
   makeRedirectUrl(pathInfo: string, queryArgs?: QueryArgs, domainPart?: string): string {
-    queryArgs ??= this.queryArgs;
-    let query = "";
-    if (queryArgs !== undefined && !isEmptyQuery(queryArgs)) {
-      query = this.encodeQueryArgs(queryArgs);
-    }
+    const query = this.#encodedQuery(queryArgs ?? this.queryArgs);
     const scheme = this.urlScheme || "http";
     const host = this.getHost(domainPart);
     let path = trimSlashes(this.scriptName) + "/" + pathInfo.replace(/^\/+/, "");
@@ -439,16 +435,22 @@ export class MapAdapter {
     return options?.queryArgs ?? this.queryArgs;
   }
 
+  /** The query string for redirect query arguments (`null` when there are none). */
+  #encodedQuery(queryArgs: QueryArgs | undefined): string | null {
+    return queryArgs === undefined || isEmptyQuery(queryArgs)
+      ? null
+      : this.encodeQueryArgs(queryArgs);
+  }
+
   #aliasRedirectUrl(
     endpoint: string,
     values: Record<string, unknown>,
     method: string,
     options: MatchOptions | undefined,
   ): string {
-    let url = this.build(endpoint, values, { method, appendUnknown: false, forceExternal: true });
-    const query = this.#query(options);
-    if (query !== undefined && !isEmptyQuery(query)) url += "?" + this.encodeQueryArgs(query);
-    return url;
+    const url = this.build(endpoint, values, { method, appendUnknown: false, forceExternal: true });
+    const query = this.#encodedQuery(this.#query(options));
+    return query === null ? url : url + "?" + query;
   }
 
   #defaultRedirect(
