@@ -9,6 +9,7 @@ import type { Environ, ErrorStream, InputStream } from "../gateway/types.ts";
 import { BodyInput, bytesInput } from "../gateway/input_stream.ts";
 import { stderrErrors } from "../gateway/error_stream.ts";
 import { concatBytes } from "../gateway/concat_bytes.ts";
+import { Authorization } from "../http/authorization.ts";
 import { Headers, type HeadersInit } from "../http/headers.ts";
 import { MultiDict, type MultiDictInit } from "../http/multi_dict.ts";
 import { latin1ToText, parseQueryPairs, urlEncode, urlQuote, urlUnquote } from "../http/urls.ts";
@@ -232,10 +233,10 @@ export class EnvironBuilder {
       const [user, password] = Array.isArray(options.auth)
         ? options.auth
         : [options.auth.username, options.auth.password];
-      const bytes = encoder.encode(`${user}:${password}`);
-      let binary = "";
-      for (const b of bytes) binary += String.fromCharCode(b);
-      this.headers.set("Authorization", `Basic ${btoa(binary)}`);
+      this.headers.set(
+        "Authorization",
+        new Authorization("basic", { username: user, password }).toHeader(),
+      );
     }
     let data = options.data;
     if (options.json !== undefined) {
