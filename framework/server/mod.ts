@@ -6,6 +6,7 @@
  */
 export type * from "./types.ts";
 export * from "./deno_engine.ts";
+export * from "./engine_fetch_handler.ts";
 export * from "./serve_http_engine.ts";
 export * from "./reference_engine.ts";
 export * from "./serve.ts";

@@ -9,7 +9,7 @@ import type { AppObject } from "../gateway/types.ts";
 import { shutdownOnAbort } from "./shutdown_on_abort.ts";
 import { listenTcp } from "./listen_tcp.ts";
 import type { FetchResponder } from "../gateway/to_fetch_handler.ts";
-import { engineFetchHandler } from "./deno_engine.ts";
+import { engineFetchHandler } from "./engine_fetch_handler.ts";
 import type { ServeOptions, ServerHandle } from "./types.ts";
 
 const DEFAULT_GRACEFUL_TIMEOUT = 10_000;
