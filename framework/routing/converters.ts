@@ -193,22 +193,20 @@ export class UnicodeConverter extends BaseConverter {
   constructor(map: unknown, ...args: unknown[]) {
     super(map);
     const o = converterArguments("string", args, ["minlength", "maxlength", "length"]);
-    const length = o.length;
-    if (length !== undefined && length !== null) {
-      this.regex = `[^/]{${toInt(length, "length")}}`;
+    const length = optionalInt(o.length, "length");
+    if (length !== null) {
+      this.regex = `[^/]{${length}}`;
     } else {
-      const min = o.minlength === undefined || o.minlength === null
-        ? 1
-        : toInt(o.minlength, "minlength");
-      const max = o.maxlength === undefined || o.maxlength === null
-        ? ""
-        : String(toInt(o.maxlength, "maxlength"));
+      const min = optionalInt(o.minlength, "minlength") ?? 1;
+      const max = optionalInt(o.maxlength, "maxlength") ?? "";
       this.regex = `[^/]{${min},${max}}`;
     }
   }
 }
 
-function toInt(value: unknown, name: string): number {
+/** A converter argument as an integer (truncated), or `null` when it is not given. */
+function optionalInt(value: unknown, name: string): number | null {
+  if (value === undefined || value === null) return null;
   const n = typeof value === "string" ? Number(value.trim()) : Number(value);
   if (!Number.isFinite(n)) throw new TypeError(`Converter argument ${name} must be a number`);
   return Math.trunc(n);
@@ -372,9 +370,7 @@ export class IntegerConverter extends NumberConverter {
   constructor(map: unknown, ...args: unknown[]) {
     super(map);
     const o = converterArguments("int", args, ["fixedDigits", "min", "max", "signed"]);
-    this.fixedDigits = o.fixedDigits === undefined || o.fixedDigits === null
-      ? 0
-      : toInt(o.fixedDigits, "fixedDigits");
+    this.fixedDigits = optionalInt(o.fixedDigits, "fixedDigits") ?? 0;
     this.min = optionalNumber(o.min, "min");
     this.max = optionalNumber(o.max, "max");
     this.signed = Boolean(o.signed);
