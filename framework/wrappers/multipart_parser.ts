@@ -41,6 +41,7 @@ const DASH = 45;
 const SEARCH_EXTRA_LENGTH = 8;
 const EMPTY = new Uint8Array(0);
 const utf8Strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const utf8Replacing = new TextDecoder("utf-8", { ignoreBOM: true });
 
 const enum State {
   Preamble,
@@ -448,7 +449,7 @@ function decodeField(chunks: Uint8Array[], headers: [string, string][]): string 
     }
   }
   const bytes = concatBytes(chunks);
-  if (charset === "utf-8") return new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
+  if (charset === "utf-8") return utf8Replacing.decode(bytes);
   let out = "";
   const ascii = charset !== "iso-8859-1";
   for (const b of bytes) out += ascii && b > 0x7f ? "\ufffd" : String.fromCharCode(b);
