@@ -103,6 +103,11 @@ export function parseSetCookie(
   };
 }
 
+/** Whether `cookie` has expired at `now` (milliseconds since the epoch). */
+function isExpired(cookie: Cookie, now: number): boolean {
+  return cookie.expiresAt !== null && cookie.expiresAt <= now;
+}
+
 function pathMatches(requestPath: string, cookiePath: string): boolean {
   if (requestPath === cookiePath) return true;
   if (!requestPath.startsWith(cookiePath)) return false;
@@ -142,21 +147,21 @@ export class CookieJar {
   *[Symbol.iterator](): IterableIterator<Cookie> {
     const now = Date.now();
     for (const cookie of this.#cookies.values()) {
-      if (cookie.expiresAt === null || cookie.expiresAt > now) yield cookie;
+      if (!isExpired(cookie, now)) yield cookie;
     }
   }
 
   /** The cookie stored under `domain`, `path` and `key`, if it is still alive. */
   get(key: string, domain: string = "localhost", path: string = "/"): Cookie | undefined {
     const cookie = this.#cookies.get(CookieJar.#storageKey(domain, path, key));
-    if (cookie && cookie.expiresAt !== null && cookie.expiresAt <= Date.now()) return undefined;
+    if (cookie && isExpired(cookie, Date.now())) return undefined;
     return cookie;
   }
 
   /** Stores `cookie`, or removes the stored one when `cookie` is already expired. */
   set(cookie: Cookie, now: number = Date.now()): void {
     const k = CookieJar.#storageKey(cookie.domain, cookie.path, cookie.key);
-    if (cookie.expiresAt !== null && cookie.expiresAt <= now) this.#cookies.delete(k);
+    if (isExpired(cookie, now)) this.#cookies.delete(k);
     else this.#cookies.set(k, cookie);
   }
 
@@ -184,7 +189,7 @@ export class CookieJar {
     const now = Date.now();
     const parts: string[] = [];
     for (const [k, cookie] of this.#cookies) {
-      if (cookie.expiresAt !== null && cookie.expiresAt <= now) {
+      if (isExpired(cookie, now)) {
         this.#cookies.delete(k);
         continue;
       }
