@@ -5,7 +5,8 @@
  * @module
  */
 
-import { PATH_SAFE, pyFloatRepr, pyRepr, pyStr, quote } from "./url_quote.ts";
+import { PATH_SAFE, quote } from "./url_quote.ts";
+import { pyFloatRepr, pyRepr, pyStr } from "./python_text.ts";
 import { escapeRegex } from "./escape_regex.ts";
 import type { Map } from "./map.ts";
 
