@@ -267,6 +267,12 @@ export function toFetchResponder(
     for (const abort of [...active!]) abort();
   }, { once: true });
 
+  /** An error response the server makes itself, logged with no body bytes. */
+  const refuse = (environ: Environ, status: number, text: string): Response => {
+    onFinish?.(environ, status, 0);
+    return errorResponse(status, text, serverHeader);
+  };
+
   const toResponse = (response: AppResponse, environ: Environ): Response => {
     const status = response.statusCode;
     if (status < 200 || status > 599) {
@@ -276,8 +282,7 @@ export function toFetchResponder(
         "Cannot send the app's response",
         new RangeError(`status ${status} cannot be sent by a fetch handler`),
       );
-      onFinish?.(environ, 500, 0);
-      return errorResponse(500, "Internal Server Error", serverHeader);
+      return refuse(environ, 500, "Internal Server Error");
     }
     const headers = response.headers;
     const flags = headerFlags(headers);
@@ -347,27 +352,21 @@ export function toFetchResponder(
 
   const failed = (error: unknown, environ: Environ, overLimit: boolean): Response => {
     if (overLimit || error instanceof BodyTooLarge) {
-      onFinish?.(environ, 413, 0);
-      return errorResponse(413, "Request Entity Too Large", serverHeader);
+      return refuse(environ, 413, "Request Entity Too Large");
     }
     reportError(environ, "Error in the app", error);
-    onFinish?.(environ, 500, 0);
-    return errorResponse(500, "Internal Server Error", serverHeader);
+    return refuse(environ, 500, "Internal Server Error");
   };
 
   return (request, info) => {
     const environ = environFromRequest(request, info);
     if (multiprocess) environ["wsgi.multiprocess"] = true;
-    if (signal?.aborted) {
-      onFinish?.(environ, 503, 0);
-      return errorResponse(503, "Service Unavailable", serverHeader);
-    }
+    if (signal?.aborted) return refuse(environ, 503, "Service Unavailable");
     let overLimit = false;
     if (maxBodySize !== undefined) {
       const length = environ.CONTENT_LENGTH;
       if (length !== undefined && Number(length) > maxBodySize) {
-        onFinish?.(environ, 413, 0);
-        return errorResponse(413, "Request Entity Too Large", serverHeader);
+        return refuse(environ, 413, "Request Entity Too Large");
       }
       const chunks = environ["wsgi.input"][Symbol.asyncIterator]();
       let seen = 0;
@@ -394,16 +393,12 @@ export function toFetchResponder(
 
   /** Answers 503 if `signal` aborts before the app does. */
   function abortable(answer: Promise<Response>, environ: Environ): Promise<Response> {
-    const unavailable = () => {
-      onFinish?.(environ, 503, 0);
-      return errorResponse(503, "Service Unavailable", serverHeader);
-    };
     return new Promise((resolve) => {
       let settled = false;
       const abort = () => {
         if (settled) return;
         settled = true;
-        resolve(unavailable());
+        resolve(refuse(environ, 503, "Service Unavailable"));
       };
       active!.add(abort);
       answer.then((response) => {
