@@ -8,8 +8,7 @@ import type { AppObject } from "../gateway/types.ts";
 import { engineFetchHandler } from "./engine_fetch_handler.ts";
 import type { ServeOptions, ServerHandle } from "./types.ts";
 import { shutdownOnAbort } from "./shutdown_on_abort.ts";
-
-const DEFAULT_GRACEFUL_TIMEOUT = 10_000;
+import { DEFAULT_GRACEFUL_TIMEOUT } from "./serve_defaults.ts";
 
 /**
  * Serves an app object on `Deno.serve`. The body is streamed (nothing buffered), a body

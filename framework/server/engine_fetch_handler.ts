@@ -6,6 +6,7 @@
 import type { AppObject, Environ } from "../gateway/types.ts";
 import { type FetchResponder, toFetchResponder } from "../gateway/to_fetch_handler.ts";
 import type { ServeOptions } from "./types.ts";
+import { DEFAULT_SERVER_HEADER } from "./serve_defaults.ts";
 
 /**
  * The fetch handler the fetch-based engines share: {@linkcode toFetchResponder} with the
@@ -23,7 +24,7 @@ export function engineFetchHandler(
   forced: AbortSignal,
 ): FetchResponder {
   const accessLog = options.accessLog;
-  const serverHeader = options.serverHeader ?? "phial";
+  const serverHeader = options.serverHeader ?? DEFAULT_SERVER_HEADER;
   // One of several workers sharing a port (server.ts sets reusePort on their listeners).
   const multiprocess = (options.workers ?? 1) > 1;
   if (accessLog === undefined) {

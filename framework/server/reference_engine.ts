@@ -9,6 +9,7 @@ import { DEFAULT_HTTP1_LIMITS } from "../gateway/http1_parser.ts";
 import { cachedHttpDate } from "../gateway/http1_response.ts";
 import type { AppObject } from "../gateway/types.ts";
 import { shutdownOnAbort } from "./shutdown_on_abort.ts";
+import { DEFAULT_GRACEFUL_TIMEOUT, DEFAULT_SERVER_HEADER } from "./serve_defaults.ts";
 import { listenTcp } from "./listen_tcp.ts";
 import { ReferenceConnection, type ReferenceSettings } from "./reference_connection.ts";
 import { HeadCache } from "./reference_head_cache.ts";
@@ -151,7 +152,7 @@ export function serveReference(app: AppObject, options: ServeOptions = {}): Serv
     maxBodySize: options.maxBodySize ?? Infinity,
     headTimeout: options.headTimeout ?? 10000,
     keepAliveTimeout: options.keepAliveTimeout ?? 5000,
-    serverHeader: options.serverHeader ?? "phial",
+    serverHeader: options.serverHeader ?? DEFAULT_SERVER_HEADER,
     serverName: addr.hostname,
     serverPort: String(addr.port),
     multiprocess: (options.workers ?? 1) > 1,
@@ -159,7 +160,11 @@ export function serveReference(app: AppObject, options: ServeOptions = {}): Serv
     clock: { now: Date.now(), date: cachedHttpDate() },
     headCache: new HeadCache(),
   };
-  const server = new ReferenceServer(listener, settings, options.gracefulTimeout ?? 10000);
+  const server = new ReferenceServer(
+    listener,
+    settings,
+    options.gracefulTimeout ?? DEFAULT_GRACEFUL_TIMEOUT,
+  );
   shutdownOnAbort(options.signal, () => server.shutdown());
   options.onListen?.(addr);
   return server;

@@ -7,12 +7,11 @@
  */
 import type { AppObject } from "../gateway/types.ts";
 import { shutdownOnAbort } from "./shutdown_on_abort.ts";
+import { DEFAULT_GRACEFUL_TIMEOUT } from "./serve_defaults.ts";
 import { listenTcp } from "./listen_tcp.ts";
 import type { FetchResponder } from "../gateway/to_fetch_handler.ts";
 import { engineFetchHandler } from "./engine_fetch_handler.ts";
 import type { ServeOptions, ServerHandle } from "./types.ts";
-
-const DEFAULT_GRACEFUL_TIMEOUT = 10_000;
 
 /** The parts of Deno 1's `Deno.HttpConn` this engine uses. */
 interface HttpConn extends AsyncIterable<RequestEvent> {

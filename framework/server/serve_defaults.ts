@@ -1,0 +1,11 @@
+/**
+ * Defaults of `ServeOptions` that every engine applies the same way.
+ *
+ * @module
+ */
+
+/** `gracefulTimeout` when none is given: in-flight requests get 10 s on shutdown. */
+export const DEFAULT_GRACEFUL_TIMEOUT = 10_000;
+
+/** `serverHeader` when none is given, as gunicorn sends its own name. */
+export const DEFAULT_SERVER_HEADER = "phial";
