@@ -6,6 +6,7 @@
  * @module
  */
 
+import { latin1EncodeInto } from "../gateway/http1_bytes.ts";
 import {
   frameResponse,
   type FramingRequest,
@@ -22,7 +23,7 @@ export interface CachedHead {
 
 function encodeHead(head: string): Uint8Array {
   const out = new Uint8Array(head.length);
-  for (let i = 0; i < head.length; i++) out[i] = head.charCodeAt(i);
+  latin1EncodeInto(head, out, 0);
   return out;
 }
 
