@@ -426,6 +426,15 @@ function urlHost(hostname: string): string {
   return hostname.includes(":") ? `[${hostname}]` : hostname;
 }
 
+/** Sends `signal` to a child process, unless it has already exited. */
+function signalChild(child: Deno.ChildProcess, signal: Deno.Signal): void {
+  try {
+    child.kill(signal);
+  } catch {
+    // already gone
+  }
+}
+
 /**
  * `--reload`: runs the same command under `deno run --watch`, which restarts it when a
  * source file changes. The watcher runs the server in its own process and outlives it, so
@@ -441,13 +450,7 @@ async function runWithReload(args: string[], gracefulSeconds: number): Promise<n
     stderr: "inherit",
   }).spawn();
   let stopping = false;
-  const kill = (signal: Deno.Signal) => {
-    try {
-      child.kill(signal);
-    } catch {
-      // already gone
-    }
-  };
+  const kill = (signal: Deno.Signal) => signalChild(child, signal);
   const output = forwardLines(child.stdout, (lines) => {
     writeAll(Deno.stdout, lines);
     if (stopping && lines.includes("Shutting down: done")) kill("SIGKILL");
@@ -601,26 +604,14 @@ async function runMaster(options: CliOptions): Promise<number> {
   const stopAll = async (): Promise<void> => {
     stopping = true;
     const all = [...workers];
-    for (const child of all) {
-      try {
-        child.kill("SIGTERM");
-      } catch {
-        // already gone
-      }
-    }
+    for (const child of all) signalChild(child, "SIGTERM");
     let timer: ReturnType<typeof setTimeout> | undefined;
     const bound = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, options.gracefulTimeout * 1000 + 3000);
     });
     await Promise.race([Promise.all(all.map((c) => c.status)), bound]);
     clearTimeout(timer);
-    for (const child of workers) {
-      try {
-        child.kill("SIGKILL");
-      } catch {
-        // already gone
-      }
-    }
+    for (const child of workers) signalChild(child, "SIGKILL");
     await Promise.all(all.map((c) => c.status));
   };
 
