@@ -8,6 +8,7 @@ import type { Environ } from "./types.ts";
 import { BodyInput, bytesInput } from "./input_stream.ts";
 import { stderrErrors } from "./error_stream.ts";
 import { decodePathInfo } from "./path_decoding.ts";
+import { lazyEnvirons } from "./lazy_environ.ts";
 
 /** What a fetch runtime tells a handler about the connection (`Deno.ServeHandlerInfo`). */
 export interface FetchRequestInfo {
@@ -19,6 +20,22 @@ const VERSION: [1, 0] = [1, 0];
 // GET and HEAD requests have no body in fetch (`request.body` is null): they share one
 // ended input, as reading it changes nothing.
 const NO_BODY = bytesInput(new Uint8Array(0));
+/**
+ * A lazily started reader of a request's body: `request.body` is not touched until the
+ * app reads `wsgi.input`.
+ */
+function bodyPull(request: Request): () => Promise<Uint8Array | null> {
+  let reader: ReadableStreamDefaultReader<Uint8Array> | null | undefined;
+  return () => {
+    if (reader === undefined) {
+      const body = request.body;
+      reader = body === null ? null : body.getReader();
+    }
+    if (reader === null) return Promise.resolve(null);
+    return reader.read().then((r) => r.done ? null : r.value);
+  };
+}
+
 // CGI keys of the header names seen so far (most requests repeat a handful of names).
 const headerKeys = new Map<string, string | null>();
 const MAX_CACHED_KEYS = 1024;
@@ -66,45 +83,14 @@ function portString(port: number | undefined): string {
   return portStrings[port] ??= String(port);
 }
 
-/**
- * A lazily started reader of a request's body: `request.body` is not touched until the
- * app reads `wsgi.input`.
- */
-function bodyPull(request: Request): () => Promise<Uint8Array | null> {
-  let reader: ReadableStreamDefaultReader<Uint8Array> | null | undefined;
-  return () => {
-    if (reader === undefined) {
-      const body = request.body;
-      reader = body === null ? null : body.getReader();
-    }
-    if (reader === null) return Promise.resolve(null);
-    return reader.read().then((r) => r.done ? null : r.value);
-  };
-}
-
-/**
- * Builds the environ for a fetch `Request`.
- *
- * `PATH_INFO` is percent-decoded (invalid escapes kept as written), `QUERY_STRING` raw,
- * `RAW_URI`/`REQUEST_URI` the path and query as sent; `SERVER_NAME`/`SERVER_PORT` come
- * from the URL, `REMOTE_ADDR`/`REMOTE_PORT` from `info.remoteAddr`. Each header becomes an
- * `HTTP_*` key (`Content-Type` and `Content-Length` become `CONTENT_TYPE` and
- * `CONTENT_LENGTH`; names containing `_` are dropped). `wsgi.input` reads `request.body`
- * lazily, and `deno.request` holds the request itself.
- *
- * @param request The fetch request.
- * @param info The runtime's connection info, if any.
- * @returns The environ.
- *
- * @example
- * ```ts
- * import { environFromRequest } from "@phial/phial";
- * const environ = environFromRequest(new Request("http://example.com/caf%C3%A9?x=1"));
- * environ.PATH_INFO; // "/café"
- * environ.QUERY_STRING; // "x=1"
- * ```
- */
-export function environFromRequest(request: Request, info?: FetchRequestInfo): Environ {
+/** Puts every key that comes from the request and its connection into the environ. */
+function fillFromRequest(
+  environ: Environ,
+  request: Request,
+  info: FetchRequestInfo | undefined,
+): void {
+  // The URL first: it is what throws if the request has been closed, before anything
+  // has been written.
   const url = request.url;
   const schemeEnd = url.indexOf(":");
   const scheme = schemeEnd === 5 && url.charCodeAt(4) === 115 ? "https" : "http";
@@ -137,35 +123,67 @@ export function environFromRequest(request: Request, info?: FetchRequestInfo): E
   if (bracket !== -1) serverName = serverName.slice(1, -1);
 
   const method = request.method;
-  const environ: Environ = {
-    REQUEST_METHOD: method,
-    SCRIPT_NAME: "",
-    PATH_INFO: decodePathInfo(rawPath),
-    QUERY_STRING: queryStart < end ? url.slice(queryStart + 1, end) : "",
-    SERVER_NAME: serverName,
-    SERVER_PORT: serverPort,
-    SERVER_PROTOCOL: "HTTP/1.1",
-    RAW_URI: rawUri,
-    REQUEST_URI: rawUri,
-    "wsgi.version": VERSION,
-    "wsgi.url_scheme": scheme,
-    "wsgi.input": method === "GET" || method === "HEAD"
-      ? NO_BODY
-      : new BodyInput(bodyPull(request)),
-    "wsgi.errors": stderrErrors,
-    "wsgi.multithread": false,
-    "wsgi.multiprocess": false,
-    "wsgi.run_once": false,
-    "wsgi.input_terminated": true,
-    "deno.request": request,
-  };
+  environ.REQUEST_METHOD = method;
+  environ.PATH_INFO = decodePathInfo(rawPath);
+  environ.QUERY_STRING = queryStart < end ? url.slice(queryStart + 1, end) : "";
+  environ.SERVER_NAME = serverName;
+  environ.SERVER_PORT = serverPort;
+  environ.RAW_URI = rawUri;
+  environ.REQUEST_URI = rawUri;
+  environ["wsgi.url_scheme"] = scheme;
+  environ["wsgi.input"] = method === "GET" || method === "HEAD"
+    ? NO_BODY
+    : new BodyInput(bodyPull(request));
   const remote = info?.remoteAddr as { hostname?: string; port?: number } | undefined;
   if (remote !== undefined && typeof remote.hostname === "string") {
     environ.REMOTE_ADDR = remote.hostname;
     environ.REMOTE_PORT = portString(remote.port);
   }
   // forEach walks fetch's header list without an iterator result per header; the environ
-  // goes in as `this`, which spares a closure per request.
+  // goes in as `this`, which spares a closure.
   request.headers.forEach(addHeader, environ);
-  return environ;
+}
+
+const lazy = lazyEnvirons(fillFromRequest);
+
+/**
+ * Builds the environ for a fetch `Request`.
+ *
+ * `PATH_INFO` is percent-decoded (invalid escapes kept as written), `QUERY_STRING` raw,
+ * `RAW_URI`/`REQUEST_URI` the path and query as sent; `SERVER_NAME`/`SERVER_PORT` come
+ * from the URL, `REMOTE_ADDR`/`REMOTE_PORT` from `info.remoteAddr`. Each header becomes an
+ * `HTTP_*` key (`Content-Type` and `Content-Length` become `CONTENT_TYPE` and
+ * `CONTENT_LENGTH`; names containing `_` are dropped). `wsgi.input` reads `request.body`
+ * lazily, and `deno.request` holds the request itself.
+ *
+ * The keys that come from the request are read from it when something first asks for one
+ * of them (see `lazy_environ.ts`), so an app that never looks costs nothing. A request
+ * served by `Deno.serve` can no longer be read once its response has been sent: an environ
+ * kept past that point must have been read (or copied) while the request was served.
+ *
+ * @param request The fetch request.
+ * @param info The runtime's connection info, if any.
+ * @returns The environ.
+ *
+ * @example
+ * ```ts
+ * import { environFromRequest } from "@phial/phial";
+ * const environ = environFromRequest(new Request("http://example.com/caf%C3%A9?x=1"));
+ * environ.PATH_INFO; // "/café"
+ * environ.QUERY_STRING; // "x=1"
+ * ```
+ */
+export function environFromRequest(request: Request, info?: FetchRequestInfo): Environ {
+  const environ = {
+    SCRIPT_NAME: "",
+    SERVER_PROTOCOL: "HTTP/1.1",
+    "wsgi.version": VERSION,
+    "wsgi.errors": stderrErrors,
+    "wsgi.multithread": false,
+    "wsgi.multiprocess": false,
+    "wsgi.run_once": false,
+    "wsgi.input_terminated": true,
+    "deno.request": request,
+  } as unknown as Environ;
+  return lazy.wrap(environ, request, info);
 }

@@ -273,7 +273,7 @@ export function toFetchResponder(
     return errorResponse(status, text, serverHeader);
   };
 
-  const toResponse = (response: AppResponse, environ: Environ): Response => {
+  const toResponse = (response: AppResponse, environ: Environ, request: Request): Response => {
     const status = response.statusCode;
     if (status < 200 || status > 599) {
       response.close();
@@ -288,7 +288,9 @@ export function toFetchResponder(
     const flags = headerFlags(headers);
     let body: BodyInit | null = null;
     const noBody = status === 204 || status === 205 || status === 304;
-    const head = environ.REQUEST_METHOD === "HEAD";
+    // A complete body is answered the same way for HEAD (Deno drops the body and keeps its
+    // length): the method is only needed otherwise, or for the access log.
+    const head = (!response.complete || onFinish !== undefined) && request.method === "HEAD";
     if (response.complete || noBody || head) {
       let size = 0;
       if (!response.complete) {
@@ -362,8 +364,12 @@ export function toFetchResponder(
     const environ = environFromRequest(request, info);
     if (multiprocess) environ["wsgi.multiprocess"] = true;
     if (signal?.aborted) return refuse(environ, 503, "Service Unavailable");
+    // The access log reads the environ after the response has gone, when the request may
+    // be closed: fill the lazy environ in now (see lazy_environ.ts).
+    if (onFinish !== undefined) void environ.REQUEST_METHOD;
     let overLimit = false;
-    if (maxBodySize !== undefined) {
+    // A GET or HEAD request has no body in fetch.
+    if (maxBodySize !== undefined && request.method !== "GET" && request.method !== "HEAD") {
       const length = environ.CONTENT_LENGTH;
       if (length !== undefined && Number(length) > maxBodySize) {
         return refuse(environ, 413, "Request Entity Too Large");
@@ -383,9 +389,9 @@ export function toFetchResponder(
       });
     }
     const started = startApp(app, environ);
-    if (!(started instanceof Promise)) return toResponse(started, environ);
+    if (!(started instanceof Promise)) return toResponse(started, environ, request);
     const answer = started.then(
-      (response) => toResponse(response, environ),
+      (response) => toResponse(response, environ, request),
       (error) => failed(error, environ, overLimit),
     );
     return active === undefined ? answer : abortable(answer, environ);

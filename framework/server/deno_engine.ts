@@ -14,12 +14,15 @@ import { DEFAULT_GRACEFUL_TIMEOUT } from "./serve_defaults.ts";
  * Serves an app object on `Deno.serve`. The body is streamed (nothing buffered), a body
  * complete with the headers is sent with `Content-Length`.
  *
- * Like the other engines (and gunicorn), it sends `Server: phial` unless the app sets a
- * `Server` header: switching engines does not change what clients see. A bare
- * `Deno.serve` sends none; `serverHeader: ""` does the same here, and is measurably
- * cheaper: Deno writes a 200 response whose only header is `Content-Type` through a static
- * fast path, and each further header costs it ~0.7 µs (about 10% of a hello-world
- * request's server CPU, see `bench/http_cpu.ts`).
+ * Like `Deno.serve`, it adds no `Server` header unless `serverHeader` names one (the
+ * `reference` engine sends `Server: phial`, as gunicorn sends its name). A response whose
+ * only header is `Content-Type` then takes Deno's fast path; each further header costs
+ * Deno ~0.7 µs, about a tenth of a hello-world request's server CPU.
+ *
+ * The environ reads the request's URL, method, headers and remote address the first time
+ * the app asks for any of them, so an app that never looks pays nothing for them; an
+ * environ kept after its response has been sent must have been read before (see
+ * `environFromRequest`).
  *
  * `shutdown()` (or aborting `options.signal`) stops accepting and lets in-flight requests
  * finish for up to `gracefulTimeout` ms; after that, apps still working get 503 and

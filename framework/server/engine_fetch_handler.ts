@@ -6,7 +6,6 @@
 import type { AppObject, Environ } from "../gateway/types.ts";
 import { type FetchResponder, toFetchResponder } from "../gateway/to_fetch_handler.ts";
 import type { ServeOptions } from "./types.ts";
-import { DEFAULT_SERVER_HEADER } from "./serve_defaults.ts";
 
 /**
  * The fetch handler the fetch-based engines share: {@linkcode toFetchResponder} with the
@@ -24,7 +23,8 @@ export function engineFetchHandler(
   forced: AbortSignal,
 ): FetchResponder {
   const accessLog = options.accessLog;
-  const serverHeader = options.serverHeader ?? DEFAULT_SERVER_HEADER;
+  // None by default, as Deno.serve sends none.
+  const serverHeader = options.serverHeader;
   // One of several workers sharing a port (server.ts sets reusePort on their listeners).
   const multiprocess = (options.workers ?? 1) > 1;
   if (accessLog === undefined) {

@@ -7,5 +7,8 @@
 /** `gracefulTimeout` when none is given: in-flight requests get 10 s on shutdown. */
 export const DEFAULT_GRACEFUL_TIMEOUT = 10_000;
 
-/** `serverHeader` when none is given, as gunicorn sends its own name. */
+/**
+ * The reference engine's `serverHeader` when none is given, as gunicorn sends its own
+ * name. The fetch engines send none by default, as `Deno.serve` does.
+ */
 export const DEFAULT_SERVER_HEADER = "phial";

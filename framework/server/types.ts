@@ -70,7 +70,11 @@ export interface ServeOptions extends ServerLimits {
   workers?: number;
   /** Called once per finished request; omitted means no access log. */
   accessLog?: (entry: AccessLogEntry) => void;
-  /** The `Server` response header's value. Default `phial`. */
+  /**
+   * The `Server` response header's value, sent unless the app sets its own; `""` sends
+   * none. The `reference` engine sends `phial` by default, as gunicorn sends its name; the
+   * `deno` and `serve-http` engines send none by default, as `Deno.serve` sends none.
+   */
   serverHeader?: string;
 }
 
