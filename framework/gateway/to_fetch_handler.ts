@@ -12,6 +12,7 @@ import { environFromRequest, type FetchRequestInfo } from "./environ_from_reques
 import { BodyInput } from "./input_stream.ts";
 import { concatBytes } from "./concat_bytes.ts";
 import { reportError } from "./report_error.ts";
+import { ResponseReuse } from "./response_reuse.ts";
 
 /** Options of {@linkcode toFetchHandler}. */
 export interface ToFetchHandlerOptions {
@@ -267,6 +268,9 @@ export function toFetchResponder(
     for (const abort of [...active!]) abort();
   }, { once: true });
 
+  // The last response built, its head's header flags, and a copy source for repeats.
+  const reuse = new ResponseReuse(0);
+
   /** An error response the server makes itself, logged with no body bytes. */
   const refuse = (environ: Environ, status: number, text: string): Response => {
     onFinish?.(environ, status, 0);
@@ -285,7 +289,9 @@ export function toFetchResponder(
       return refuse(environ, 500, "Internal Server Error");
     }
     const headers = response.headers;
-    const flags = headerFlags(headers);
+    const line = response.status;
+    const repeated = reuse.sameHead(status, line, headers);
+    const flags = repeated ? reuse.derived : (reuse.derived = headerFlags(headers));
     let body: BodyInit | null = null;
     const noBody = status === 204 || status === 205 || status === 304;
     // A complete body is answered the same way for HEAD (Deno drops the body and keeps its
@@ -325,8 +331,13 @@ export function toFetchResponder(
         active,
       );
     }
+    // The same small text response as last time is a copy of the one built then.
+    const reusable = response.complete && typeof body === "string";
+    if (reusable) {
+      const copy = reuse.copy(body as string);
+      if (copy !== undefined) return copy;
+    }
     try {
-      const line = response.status;
       const canonical = reasonPhrase(status);
       const fetchResponse = !canonicalStatusText && line.length === canonical.length + 4 &&
           line.endsWith(canonical)
@@ -344,7 +355,7 @@ export function toFetchResponder(
       if (serverHeader !== undefined && (flags & HAS_SERVER) === 0) {
         target.append("server", serverHeader);
       }
-      return fetchResponse;
+      return reusable ? reuse.keep(fetchResponse) : fetchResponse;
     } catch (error) {
       response.close();
       reportError(environ, "Cannot send the app's response", error);
