@@ -144,7 +144,19 @@ function fillFromRequest(
   request.headers.forEach(addHeader, environ);
 }
 
-const lazy = lazyEnvirons(fillFromRequest);
+// The keys an environ has before the request is read.
+const EAGER = new Set([
+  "SCRIPT_NAME",
+  "SERVER_PROTOCOL",
+  "wsgi.version",
+  "wsgi.errors",
+  "wsgi.multithread",
+  "wsgi.multiprocess",
+  "wsgi.run_once",
+  "wsgi.input_terminated",
+  "deno.request",
+]);
+const lazy = lazyEnvirons(fillFromRequest, EAGER);
 
 /**
  * Builds the environ for a fetch `Request`.
@@ -175,6 +187,16 @@ const lazy = lazyEnvirons(fillFromRequest);
  */
 export function environFromRequest(request: Request, info?: FetchRequestInfo): Environ {
   const environ = {
+    // Placeholders of the keys the fill sets, so that they are part of the object's layout.
+    REQUEST_METHOD: "",
+    PATH_INFO: "",
+    QUERY_STRING: "",
+    SERVER_NAME: "",
+    SERVER_PORT: "",
+    RAW_URI: "",
+    REQUEST_URI: "",
+    "wsgi.url_scheme": "http",
+    "wsgi.input": NO_BODY,
     SCRIPT_NAME: "",
     SERVER_PROTOCOL: "HTTP/1.1",
     "wsgi.version": VERSION,

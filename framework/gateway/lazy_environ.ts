@@ -47,10 +47,18 @@ const hidden = (key: string | symbol): boolean =>
  * been sent), the operation that triggered it throws a `TypeError` saying so, with the
  * error as its `cause`, and the next one tries again.
  *
+ * The target may hold placeholders for keys the fill sets: declaring them up front keeps
+ * the object's keys in one fast layout (an object that gains many keys one by one turns
+ * into a slow dictionary). Only the `eager` keys are read without filling.
+ *
  * @param fill Puts every request-derived key into the environ.
+ * @param eager The keys a target holds real values for before the fill.
  * @returns The maker.
  */
-export function lazyEnvirons<S, T>(fill: EnvironFill<S, T>): LazyEnvirons<S, T> {
+export function lazyEnvirons<S, T>(
+  fill: EnvironFill<S, T>,
+  eager: ReadonlySet<string>,
+): LazyEnvirons<S, T> {
   type Target = Environ & {
     [SOURCE]: S | undefined;
     [EXTRA]: T | undefined;
@@ -87,9 +95,9 @@ export function lazyEnvirons<S, T>(fill: EnvironFill<S, T>): LazyEnvirons<S, T> 
     return inspect(copy, options);
   }
 
-  // Any key the target does not have yet may be one the fill adds.
+  // Until the fill, only the eager keys are known.
   const unsettled = (target: Target, key: string | symbol): boolean =>
-    target[SOURCE] !== undefined && !(key in target);
+    target[SOURCE] !== undefined && !eager.has(key as string);
 
   const handler: ProxyHandler<Target> = {
     get(target, key) {

@@ -71,6 +71,18 @@ Deno.test("a lazy environ lists, tests, spreads and serializes every key like a 
   );
 });
 
+Deno.test("no key of a lazy environ shows a value from before the request was read", async () => {
+  const described = environFromRequest(counting(), info);
+  assert.equal(Object.getOwnPropertyDescriptor(described, "PATH_INFO")?.value, "/a b");
+  const tested = environFromRequest(counting(), info);
+  assert.ok("QUERY_STRING" in tested);
+  assert.equal(tested.QUERY_STRING, "q=1");
+  const input = environFromRequest(counting(), info)["wsgi.input"];
+  assert.equal(new TextDecoder().decode(await input.read()), "abc");
+  const https = environFromRequest(new Request("https://example.com/"));
+  assert.equal(https["wsgi.url_scheme"], "https");
+});
+
 Deno.test("a lazy environ compares deep-equal to the plain object with the same keys", () => {
   const environ = environFromRequest(counting(), info);
   const plain = { ...environ };
