@@ -16,7 +16,7 @@ export interface FetchRequestInfo {
   readonly remoteAddr?: { readonly hostname: string; readonly port: number } | Deno.Addr;
 }
 
-const VERSION: [1, 0] = [1, 0];
+const VERSION = Object.freeze([1, 0]) as unknown as [1, 0];
 // GET and HEAD requests have no body in fetch (`request.body` is null): they share one
 // ended input, as reading it changes nothing.
 const NO_BODY = bytesInput(new Uint8Array(0));

@@ -17,6 +17,8 @@ Deno.test("environFromRequest fills the CGI keys from the URL", () => {
   assert.equal(environ.SERVER_PORT, "8080");
   assert.equal(environ.SERVER_PROTOCOL, "HTTP/1.1");
   assert.deepEqual(environ["wsgi.version"], [1, 0]);
+  // Shared by every environ, so nobody may change it.
+  assert.ok(Object.isFrozen(environ["wsgi.version"]));
   assert.equal(environ["wsgi.url_scheme"], "http");
   assert.equal(environ["wsgi.errors"], stderrErrors);
   assert.equal(environ["wsgi.input_terminated"], true);
