@@ -16,6 +16,7 @@ import { getContentType } from "./content_type.ts";
 import { iriToUri } from "./iri_to_uri.ts";
 import { dumpCookie } from "../http/cookies.ts";
 import { httpDate, parseDate } from "../http/dates.ts";
+import { parseOptionsHeader } from "../http/header_values.ts";
 import { generateEtag, parseEtags, quoteEtag, unquoteEtag } from "../http/etags.ts";
 import { parseRangeHeader } from "../http/range.ts";
 import { isResourceModified } from "../http/conditional.ts";
@@ -426,16 +427,7 @@ export class Response {
 
   /** The Content-Type parameters, e.g. `{ charset: "utf-8" }` (a copy). */
   get mimetypeParams(): Record<string, string> {
-    const ct = this.headers.get("content-type") ?? "";
-    const params: Record<string, string> = {};
-    for (const part of ct.split(";").slice(1)) {
-      const eq = part.indexOf("=");
-      if (eq < 0) continue;
-      let v = part.slice(eq + 1).trim();
-      if (v.length >= 2 && v.startsWith('"') && v.endsWith('"')) v = v.slice(1, -1);
-      params[part.slice(0, eq).trim().toLowerCase()] = v;
-    }
-    return params;
+    return parseOptionsHeader(this.headers.get("content-type") ?? "")[1];
   }
 
   /** The full Content-Type header, or `null`; settable (`null` removes it). */

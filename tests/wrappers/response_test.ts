@@ -262,6 +262,11 @@ Deno.test("Response header properties read and write their headers", () => {
   r.contentType = "text/plain; charset=latin-1";
   assert.equal(r.mimetype, "text/plain");
   assert.deepEqual(r.mimetypeParams, { charset: "latin-1" });
+  // Quoted values may hold ";" and escaped quotes (expected from Werkzeug 3.1).
+  r.contentType = 'text/html; a="x;y"; Charset=UTF-8; b';
+  assert.deepEqual(r.mimetypeParams, { a: "x;y", charset: "UTF-8" });
+  r.contentType = 'text/html; a="x\\"y"';
+  assert.deepEqual(r.mimetypeParams, { a: 'x"y' });
   r.contentLength = 5;
   assert.equal(r.headers.get("Content-Length"), "5");
   r.location = "/next";
