@@ -4,7 +4,7 @@
  * @example The seed article's application, served by the reference server
  * ```ts ignore
  * import { serve } from "@phial/phial";
- * serve((_environ, startResponse) => {
+ * await serve((_environ, startResponse) => {
  *   startResponse("200 OK", [["Content-Type", "text/html"]]);
  *   return ["<h1>Hello, web!</h1>"];
  * }, { port: 8000 });

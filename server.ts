@@ -25,7 +25,7 @@ import type { AppObject, Body, Environ, StartResponse } from "./framework/gatewa
 import { accessLogger } from "./framework/server/access_log.ts";
 import { AppLoadError, loadApp } from "./framework/server/app_loader.ts";
 import { assertAppObject } from "./framework/server/assert_app_object.ts";
-import { ENGINE_NAMES, serve } from "./framework/server/serve.ts";
+import { ENGINE_NAMES, serve, startServer } from "./framework/server/serve.ts";
 import type { EngineName, ServeOptions, ServerHandle } from "./framework/server/types.ts";
 
 export { loadApp, serve };
@@ -98,7 +98,7 @@ export class WSGIServer {
    */
   constructor(address: ServerAddress | [string, number], options: WSGIServerOptions = {}) {
     const { hostname, port } = toServerAddress(address);
-    this.#handle = serve(this.#dispatch, { ...options, hostname, port });
+    this.#handle = startServer(this.#dispatch, { ...options, hostname, port });
   }
 
   #dispatch = (environ: Environ, startResponse: StartResponse): Body | Promise<Body> => {
@@ -686,7 +686,7 @@ async function main(args: string[]): Promise<number> {
   const accessLog = options.accessLog ? accessLogger() : undefined;
   let handle: ServerHandle;
   try {
-    handle = serve(app, {
+    handle = startServer(app, {
       hostname: options.hostname,
       port: options.port,
       engine: options.engine,

@@ -1068,7 +1068,7 @@ const ENGINES = ["reference", "deno", "serve-http"] as const;
 for (const engine of ENGINES) {
   Deno.test(`API §1: serve(app, { hostname, port, engine: "${engine}", onListen }) → addr, finished, shutdown()`, async () => {
     let listened: Deno.NetAddr | undefined;
-    const handle = serve(helloApp, {
+    const handle = await serve(helloApp, {
       hostname: "127.0.0.1",
       port: 0,
       engine,
@@ -1092,7 +1092,7 @@ for (const engine of ENGINES) {
 
   Deno.test(`API §1: serve(..., { engine: "${engine}", signal }) stops when the signal aborts`, async () => {
     const controller = new AbortController();
-    const handle = serve(helloApp, {
+    const handle = await serve(helloApp, {
       hostname: "127.0.0.1",
       port: 0,
       engine,
@@ -1108,7 +1108,7 @@ for (const engine of ENGINES) {
 
   Deno.test(`API §1: [${engine}] servers look wsgiApp up per request (obj.wsgiApp = mw(obj.wsgiApp))`, async () => {
     const obj: { wsgiApp: WsgiApp } = { wsgiApp: helloApp };
-    const handle = serve(obj, { hostname: "127.0.0.1", port: 0, engine, onListen: () => {} });
+    const handle = await serve(obj, { hostname: "127.0.0.1", port: 0, engine, onListen: () => {} });
     try {
       const base = `http://127.0.0.1:${handle.addr.port}`;
       assert.equal(await (await fetch(`${base}/a`)).text(), "hello /a ");
@@ -1271,8 +1271,8 @@ for (const engine of ENGINES) {
       }
     }
     const greeter = new Greeter();
-    const h1 = serve(greeter, { hostname: "127.0.0.1", port: 0, engine, onListen: () => {} });
-    const h2 = serve(new Response("static", { mimetype: "text/plain" }), {
+    const h1 = await serve(greeter, { hostname: "127.0.0.1", port: 0, engine, onListen: () => {} });
+    const h2 = await serve(new Response("static", { mimetype: "text/plain" }), {
       hostname: "127.0.0.1",
       port: 0,
       engine,
@@ -1291,7 +1291,7 @@ for (const engine of ENGINES) {
 }
 
 Deno.test("API §1: serve() takes workers: 1, and rejects bad options with a TypeError", async () => {
-  const handle = serve(helloApp, {
+  const handle = await serve(helloApp, {
     hostname: "127.0.0.1",
     port: 0,
     engine: "reference",
@@ -1303,12 +1303,15 @@ Deno.test("API §1: serve() takes workers: 1, and rejects bad options with a Typ
   } finally {
     await handle.shutdown();
   }
-  assert.throws(
-    () => serve(helloApp, { port: 0, engine: "nope" as "deno", onListen: () => {} }),
+  await assert.rejects(
+    serve(helloApp, { port: 0, engine: "nope" as "deno", onListen: () => {} }),
     TypeError,
   );
-  assert.throws(() => serve(helloApp, { port: -1, onListen: () => {} }), TypeError);
-  assert.throws(() => serve({} as AppObject, { port: 0, onListen: () => {} }), TypeError);
+  await assert.rejects(serve(helloApp, { port: -1, onListen: () => {} }), TypeError);
+  await assert.rejects(serve({} as AppObject, { port: 0, onListen: () => {} }), TypeError);
+  // It is a promise: .then() works as well as await.
+  const viaThen = await serve(helloApp, { port: 0, onListen: () => {} }).then((h) => h);
+  await viaThen.shutdown();
 });
 
 Deno.test("API §1: validator(app) also throws on a violation by the server (a bad environ)", async () => {
@@ -1838,7 +1841,7 @@ for (const engine of ENGINES) {
         rest,
       ];
     };
-    const handle = serve(validator(inner), {
+    const handle = await serve(validator(inner), {
       hostname: "127.0.0.1",
       port: 0,
       engine,
@@ -1876,7 +1879,7 @@ for (const engine of ENGINES) {
 for (const engine of ENGINES) {
   Deno.test(`API §1: [${engine}] close() is called when the client abandons a streamed body`, async () => {
     let closed = 0;
-    const handle = serve((_e, sr) => {
+    const handle = await serve((_e, sr) => {
       sr("200 OK", [["Content-Type", "text/plain"]]);
       return Object.assign(
         (async function* () {

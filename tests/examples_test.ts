@@ -17,7 +17,7 @@ async function served(
   app: AppObject,
   fn: (base: string) => Promise<void>,
 ): Promise<void> {
-  const server = serve(app, { hostname: "127.0.0.1", port: 0, engine, onListen: () => {} });
+  const server = await serve(app, { hostname: "127.0.0.1", port: 0, engine, onListen: () => {} });
   try {
     await fn(`http://127.0.0.1:${server.addr.port}`);
   } finally {

@@ -112,19 +112,19 @@ export function validateServeOptions(options: ServeOptions): void {
 /**
  * Starts a server for an app object on the engine `options.engine` names (default
  * `reference`: phial's own HTTP/1.1 server on `Deno.listen`; `deno`: `Deno.serve`;
- * `serve-http`: `Deno.serveHttp`).
+ * `serve-http`: `Deno.serveHttp`), and resolves to its handle once it listens.
  *
  * @param app A `WsgiApp` function or an object with a `wsgiApp` method (looked up on
  *   every request).
  * @param options Address, engine, limits, callbacks.
- * @returns The running server's handle: `addr`, `finished`, `shutdown()`.
- * @throws {TypeError} When `app` is not an app object or an option is invalid.
- * @throws {Deno.errors.AddrInUse} When the port is taken.
+ * @returns The running server's handle: `addr`, `finished`, `shutdown()`. It rejects with
+ *   a `TypeError` when `app` is not an app object or an option is invalid, and with
+ *   `Deno.errors.AddrInUse` when the port is taken.
  *
  * @example Serving the seed article's application
  * ```ts ignore
  * import { serve } from "@phial/phial";
- * const server = serve((_environ, startResponse) => {
+ * const server = await serve((_environ, startResponse) => {
  *   startResponse("200 OK", [["Content-Type", "text/html"]]);
  *   return ["<h1>Hello, web!</h1>"];
  * }, { hostname: "127.0.0.1", port: 8000, engine: "reference" });
@@ -132,7 +132,33 @@ export function validateServeOptions(options: ServeOptions): void {
  * await server.shutdown();
  * ```
  */
-export function serve(app: AppObject, options: ServeOptions = {}): ServerHandle {
+export function serve(app: AppObject, options: ServeOptions = {}): Promise<ServerHandle> {
+  try {
+    return Promise.resolve(startServer(app, options));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * {@linkcode serve} that gives the handle at once (the server listens before it returns)
+ * and throws its errors: what `WSGIServer` and the command line use.
+ *
+ * @param app A `WsgiApp` function or an object with a `wsgiApp` method.
+ * @param options Address, engine, limits, callbacks.
+ * @returns The running server's handle.
+ * @throws {TypeError} When `app` is not an app object or an option is invalid.
+ * @throws {Deno.errors.AddrInUse} When the port is taken.
+ *
+ * @example
+ * ```ts ignore
+ * import { startServer } from "@phial/phial";
+ * const server = startServer(() => [], { port: 0 });
+ * console.log(server.addr.port);
+ * await server.shutdown();
+ * ```
+ */
+export function startServer(app: AppObject, options: ServeOptions = {}): ServerHandle {
   assertAppObject(app);
   validateServeOptions(options);
   const engine = ENGINES[options.engine ?? "reference"];

@@ -29,7 +29,7 @@ async function withServer(
   fn: (base: string, port: number, handle: ServerHandle) => Promise<void>,
   options: ServeOptions = {},
 ): Promise<void> {
-  const handle = serve(app, {
+  const handle = await serve(app, {
     hostname: "127.0.0.1",
     port: 0,
     engine,
@@ -1186,7 +1186,7 @@ function conformance(engine: EngineName): void {
       startResponse("200 OK", [["Content-Type", "text/plain"]]);
       return ["finished"];
     };
-    const handle = serve(validator(app), {
+    const handle = await serve(validator(app), {
       hostname: "127.0.0.1",
       port: 0,
       engine,
@@ -1219,7 +1219,7 @@ function conformance(engine: EngineName): void {
 
   test("aborting options.signal shuts the server down", async () => {
     const controller = new AbortController();
-    const handle = serve(validator(hello), {
+    const handle = await serve(validator(hello), {
       hostname: "127.0.0.1",
       port: 0,
       engine,

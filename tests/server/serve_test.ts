@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { accessLogger, formatAccessLog, formatLogTime } from "../../framework/server/access_log.ts";
 import { AppLoadError, loadApp, parseAppSpec } from "../../framework/server/app_loader.ts";
-import { serve } from "../../framework/server/serve.ts";
+import { serve, startServer } from "../../framework/server/serve.ts";
 import type { ServeOptions } from "../../framework/server/types.ts";
 import type { WsgiApp } from "../../framework/gateway/types.ts";
 import { makeServer, WSGIServer } from "../../server.ts";
@@ -20,7 +20,7 @@ const quiet = { hostname: "127.0.0.1", port: 0, onListen: () => {} } as const;
 // --- serve() -----------------------------------------------------------------------------
 
 Deno.test("serve() uses the reference engine by default (its own Server header)", async () => {
-  const server = serve(hello, { ...quiet, serverHeader: "phial-test" });
+  const server = await serve(hello, { ...quiet, serverHeader: "phial-test" });
   try {
     const res = await fetch(`http://127.0.0.1:${server.addr.port}/`);
     assert.equal(await res.text(), "<h1>Hello, web!</h1>");
@@ -32,7 +32,7 @@ Deno.test("serve() uses the reference engine by default (its own Server header)"
 
 for (const engine of ["reference", "deno", "serve-http"] as const) {
   Deno.test(`serve() with engine "${engine}" returns a handle with the real port`, async () => {
-    const server = serve(hello, { ...quiet, engine });
+    const server = await serve(hello, { ...quiet, engine });
     try {
       assert.notEqual(server.addr.port, 0);
       assert.equal(server.addr.hostname, "127.0.0.1");
@@ -62,8 +62,8 @@ const badOptions: [string, ServeOptions, RegExp][] = [
   ["a non-boolean reusePort", { reusePort: "yes" as never }, /Invalid reusePort/],
 ];
 for (const [what, options, message] of badOptions) {
-  Deno.test(`serve() throws a TypeError for ${what}`, () => {
-    assert.throws(() => serve(hello, { ...quiet, ...options }), (error: unknown) => {
+  Deno.test(`serve() rejects with a TypeError for ${what}`, async () => {
+    await assert.rejects(serve(hello, { ...quiet, ...options }), (error: unknown) => {
       assert.ok(error instanceof TypeError, `${error} is a TypeError`);
       assert.match(error.message, message);
       return true;
@@ -71,21 +71,23 @@ for (const [what, options, message] of badOptions) {
   });
 }
 
-Deno.test("serve() throws a TypeError for something that is not an app object", () => {
-  assert.throws(() => serve(42 as never, quiet), /not an app object.*got 42/);
-  assert.throws(() => serve({ wsgi: () => {} } as never, quiet), /without a wsgiApp method/);
+Deno.test("serve() rejects with a TypeError for something that is not an app object", async () => {
+  await assert.rejects(serve(42 as never, quiet), /not an app object.*got 42/);
+  await assert.rejects(serve({ wsgi: () => {} } as never, quiet), /without a wsgiApp method/);
   class App {
     wsgiApp = hello;
   }
-  assert.throws(() => serve(App as never, quiet), /the class App; serve an instance/);
+  await assert.rejects(serve(App as never, quiet), /the class App; serve an instance/);
+  // startServer, which gives the handle at once, throws the same errors.
+  assert.throws(() => startServer(42 as never, quiet), /not an app object.*got 42/);
 });
 
-Deno.test("serve() throws AddrInUse when the port is taken", async () => {
-  const first = serve(hello, quiet);
+Deno.test("serve() rejects with AddrInUse when the port is taken", async () => {
+  const first = await serve(hello, quiet);
   try {
     for (const engine of ["reference", "deno", "serve-http"] as const) {
-      assert.throws(
-        () => serve(hello, { ...quiet, engine, port: first.addr.port }),
+      await assert.rejects(
+        serve(hello, { ...quiet, engine, port: first.addr.port }),
         Deno.errors.AddrInUse,
       );
     }
@@ -313,7 +315,10 @@ Deno.test("makeServer takes the article's (HOST, PORT) pair as [hostname, port]"
 
 Deno.test("accessLogger(write) hands one formatted line per request to write", async () => {
   const lines: string[] = [];
-  const server = serve(hello, { ...quiet, accessLog: accessLogger((line) => lines.push(line)) });
+  const server = await serve(hello, {
+    ...quiet,
+    accessLog: accessLogger((line) => lines.push(line)),
+  });
   try {
     await (await fetch(`http://127.0.0.1:${server.addr.port}/x`, {
       headers: { "User-Agent": "t" },
@@ -332,7 +337,7 @@ Deno.test("serve() with reusePort on the reference engine but no --unstable-net 
   const script = `
     import { serve } from ${JSON.stringify(new URL("../../mod.ts", import.meta.url).href)};
     try {
-      serve(() => [], { port: 0, reusePort: true });
+      await serve(() => [], { port: 0, reusePort: true });
       console.log("served");
     } catch (error) {
       console.log(error instanceof TypeError ? "TypeError: " + error.message : String(error));
