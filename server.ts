@@ -26,6 +26,7 @@ import { accessLogger } from "./framework/server/access_log.ts";
 import { AppLoadError, loadApp } from "./framework/server/app_loader.ts";
 import { assertAppObject } from "./framework/server/assert_app_object.ts";
 import { ENGINE_NAMES, serve, startServer } from "./framework/server/serve.ts";
+import { DEFAULT_MAX_CONNECTIONS } from "./framework/server/serve_defaults.ts";
 import type { EngineName, ServeOptions, ServerHandle } from "./framework/server/types.ts";
 
 export { loadApp, serve };
@@ -228,6 +229,8 @@ options:
   --reload                 restart when the app's source files change (deno --watch)
   --access-log -|off       one line per request on stdout, or none (default -)
   --graceful-timeout SECS  time in-flight requests get on shutdown (default 10)
+  --worker-connections N   most connections the reference engine serves at once; more
+                           wait in the listen backlog (default 1000)
   -h, --help               show this help`;
 
 /** The command line, parsed. */
@@ -240,6 +243,7 @@ interface CliOptions {
   reload: boolean;
   accessLog: boolean;
   gracefulTimeout: number;
+  workerConnections: number;
   help: boolean;
 }
 
@@ -255,6 +259,7 @@ const VALUE_FLAGS = new Set([
   "-w",
   "--access-log",
   "--graceful-timeout",
+  "--worker-connections",
 ]);
 
 function parseCliArgs(args: string[]): CliOptions {
@@ -267,6 +272,7 @@ function parseCliArgs(args: string[]): CliOptions {
     reload: false,
     accessLog: true,
     gracefulTimeout: 10,
+    workerConnections: DEFAULT_MAX_CONNECTIONS,
     help: false,
   };
   const positional: string[] = [];
@@ -369,6 +375,16 @@ function parseCliArgs(args: string[]): CliOptions {
           );
         }
         options.gracefulTimeout = seconds;
+        break;
+      }
+      case "--worker-connections": {
+        const count = /^\d{1,9}$/.test(value) ? Number(value) : NaN;
+        if (!(count >= 1)) {
+          throw new CliError(
+            `Invalid --worker-connections ${JSON.stringify(value)}: expected an integer >= 1`,
+          );
+        }
+        options.workerConnections = count;
         break;
       }
     }
@@ -547,6 +563,8 @@ async function runMaster(options: CliOptions): Promise<number> {
     options.accessLog ? "-" : "off",
     "--graceful-timeout",
     String(options.gracefulTimeout),
+    "--worker-connections",
+    String(options.workerConnections),
     "--workers",
     String(options.workers),
   ];
@@ -691,6 +709,7 @@ async function main(args: string[]): Promise<number> {
       port: options.port,
       engine: options.engine,
       gracefulTimeout: options.gracefulTimeout * 1000,
+      maxConnections: options.workerConnections,
       onListen: () => {},
       ...(accessLog ? { accessLog } : {}),
       ...(isWorker ? { reusePort: true, workers: options.workers } : {}),

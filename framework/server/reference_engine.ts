@@ -9,7 +9,11 @@ import { DEFAULT_HTTP1_LIMITS } from "../gateway/http1_parser.ts";
 import { cachedHttpDate } from "../gateway/http1_response.ts";
 import type { AppObject } from "../gateway/types.ts";
 import { shutdownOnAbort } from "./shutdown_on_abort.ts";
-import { DEFAULT_GRACEFUL_TIMEOUT, DEFAULT_SERVER_HEADER } from "./serve_defaults.ts";
+import {
+  DEFAULT_GRACEFUL_TIMEOUT,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_SERVER_HEADER,
+} from "./serve_defaults.ts";
 import { listenTcp } from "./listen_tcp.ts";
 import { ReferenceConnection, type ReferenceSettings } from "./reference_connection.ts";
 import { HeadCache } from "./reference_head_cache.ts";
@@ -23,15 +27,24 @@ class ReferenceServer implements ServerHandle {
   readonly #settings: ReferenceSettings;
   readonly #connections = new Set<ReferenceConnection>();
   readonly #gracefulTimeout: number;
+  readonly #maxConnections: number;
+  // Wakes the accept loop when a connection closes below the cap, or on shutdown.
+  #wakeAccept: (() => void) | undefined = undefined;
   #sweeper: ReturnType<typeof setInterval> | undefined;
   #stopping: Promise<void> | undefined = undefined;
   #resolveFinished!: () => void;
   #acceptLoop: Promise<void>;
 
-  constructor(listener: Deno.Listener, settings: ReferenceSettings, gracefulTimeout: number) {
+  constructor(
+    listener: Deno.Listener,
+    settings: ReferenceSettings,
+    gracefulTimeout: number,
+    maxConnections: number,
+  ) {
     this.#listener = listener;
     this.#settings = settings;
     this.#gracefulTimeout = gracefulTimeout;
+    this.#maxConnections = maxConnections;
     this.addr = listener.addr as Deno.NetAddr;
     this.finished = new Promise((resolve) => (this.#resolveFinished = resolve));
     const tick = Math.max(
@@ -45,6 +58,12 @@ class ReferenceServer implements ServerHandle {
 
   async #accept(): Promise<void> {
     for (;;) {
+      // At the cap, new clients wait in the listen backlog (as gunicorn's
+      // worker_connections): memory stays bounded however many connect.
+      while (this.#connections.size >= this.#maxConnections) {
+        await new Promise<void>((resolve) => this.#wakeAccept = resolve);
+        if (this.#stopping !== undefined) return;
+      }
       let conn: Deno.Conn;
       try {
         conn = await this.#listener.accept();
@@ -65,8 +84,17 @@ class ReferenceServer implements ServerHandle {
       }
       const connection = new ReferenceConnection(conn, this.#settings);
       this.#connections.add(connection);
-      connection.done.then(() => this.#connections.delete(connection));
+      connection.done.then(() => {
+        this.#connections.delete(connection);
+        this.#wake();
+      });
     }
+  }
+
+  #wake(): void {
+    const wake = this.#wakeAccept;
+    this.#wakeAccept = undefined;
+    wake?.();
   }
 
   #sweep(): void {
@@ -97,6 +125,7 @@ class ReferenceServer implements ServerHandle {
     } catch {
       // Already closed.
     }
+    this.#wake();
     await this.#acceptLoop;
     for (const connection of this.#connections) connection.shutdown();
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -122,7 +151,8 @@ class ReferenceServer implements ServerHandle {
  * `Expect: 100-continue` is answered when the app first reads `wsgi.input`, and bad input
  * gets 400/413/414/431/501/505 without disturbing other connections. `headTimeout` bounds
  * both a request head and any wait for request body bytes; `keepAliveTimeout` bounds the
- * idle time between requests.
+ * idle time between requests; at `maxConnections` open connections, new clients wait in
+ * the listen backlog until one closes.
  *
  * @param app A `WsgiApp` function or an object with a `wsgiApp` method.
  * @param options Address, limits, access log and shutdown signal.
@@ -164,6 +194,7 @@ export function serveReference(app: AppObject, options: ServeOptions = {}): Serv
     listener,
     settings,
     options.gracefulTimeout ?? DEFAULT_GRACEFUL_TIMEOUT,
+    options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
   );
   shutdownOnAbort(options.signal, () => server.shutdown());
   options.onListen?.(addr);

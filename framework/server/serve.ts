@@ -28,6 +28,7 @@ const LIMIT_NAMES = [
   "headTimeout",
   "keepAliveTimeout",
   "gracefulTimeout",
+  "maxConnections",
 ] as const;
 
 /**
@@ -75,6 +76,11 @@ export function validateServeOptions(options: ServeOptions): void {
     if (typeof value !== "number" || Number.isNaN(value) || value < 0) {
       throw new TypeError(`Invalid ${name} ${describeValue(value)}: expected a number >= 0`);
     }
+  }
+  if (options.maxConnections !== undefined && !(options.maxConnections >= 1)) {
+    throw new TypeError(
+      `Invalid maxConnections ${describeValue(options.maxConnections)}: expected a number >= 1`,
+    );
   }
   for (const name of ["onListen", "accessLog"] as const) {
     const value = options[name];

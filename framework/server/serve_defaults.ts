@@ -12,3 +12,9 @@ export const DEFAULT_GRACEFUL_TIMEOUT = 10_000;
  * name. The fetch engines send none by default, as `Deno.serve` does.
  */
 export const DEFAULT_SERVER_HEADER = "phial";
+
+/**
+ * The reference engine's `maxConnections` when none is given: gunicorn's default
+ * `worker_connections`.
+ */
+export const DEFAULT_MAX_CONNECTIONS = 1000;

@@ -46,6 +46,12 @@ export interface ServerLimits {
   keepAliveTimeout?: number;
   /** Time in-flight requests get to finish on shutdown, in milliseconds. Default 10000. */
   gracefulTimeout?: number;
+  /**
+   * Most connections the `reference` engine serves at once; beyond it, new clients wait
+   * in the listen backlog until a connection closes (gunicorn's `worker_connections`).
+   * Default 1000.
+   */
+  maxConnections?: number;
 }
 
 /** Options of `serve()` and of every engine. */

@@ -358,6 +358,7 @@ Deno.test("server.ts: bad flags are one line on stderr and exit 1", async () => 
     [["examples/hello.ts", "--engine", "nginx"], /Unknown --engine "nginx"/],
     [["examples/hello.ts", "--access-log", "file.log"], /Invalid --access-log "file\.log"/],
     [["examples/hello.ts", "--workers", "0"], /Invalid --workers "0"/],
+    [["examples/hello.ts", "--worker-connections", "0"], /Invalid --worker-connections "0"/],
     [[], /Missing MODULE\[:ATTR\]/],
     [["a.ts", "b.ts"], /Expected one MODULE\[:ATTR\], got 2/],
   ];

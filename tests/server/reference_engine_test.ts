@@ -546,3 +546,45 @@ Deno.test("reference engine times out a client that stops sending its body", asy
     }
   });
 });
+
+Deno.test("reference engine serves at most maxConnections at once: the next client waits, not refused", async () => {
+  await withServer(hello, { maxConnections: 2 }, async (port) => {
+    const a = await Wire.open(port);
+    const b = await Wire.open(port);
+    const c = await Wire.open(port);
+    try {
+      for (const wire of [a, b]) {
+        await wire.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+        assert.equal((await wire.response()).status, 200);
+      }
+      // Two keep-alive connections fill the cap: the third waits in the backlog...
+      await c.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+      const answer = c.response();
+      const early = await Promise.race([
+        answer.then(() => "answered"),
+        new Promise((resolve) => setTimeout(() => resolve("waiting"), 300)),
+      ]);
+      assert.equal(early, "waiting");
+      // ...until one of them closes.
+      a.close();
+      const response = await answer;
+      assert.equal(response.status, 200);
+      assert.equal(response.body, "<h1>Hello, web!</h1>");
+    } finally {
+      for (const wire of [a, b, c]) wire.close();
+    }
+  });
+});
+
+Deno.test("reference engine shuts down while clients wait for a free connection", async () => {
+  const a = { wire: undefined as Wire | undefined };
+  const extra: Wire[] = [];
+  await withServer(hello, { maxConnections: 1 }, async (port) => {
+    a.wire = await Wire.open(port);
+    await a.wire.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+    assert.equal((await a.wire.response()).status, 200);
+    for (let i = 0; i < 3; i++) extra.push(await Wire.open(port));
+  });
+  // withServer's shutdown() returned: nothing hung on the waiting accept loop.
+  for (const wire of [a.wire!, ...extra]) wire.close();
+});

@@ -47,6 +47,7 @@ for (const engine of ["reference", "deno", "serve-http"] as const) {
 
 const badOptions: [string, ServeOptions, RegExp][] = [
   ["an unknown engine", { engine: "nginx" as never }, /Unknown engine "nginx".*reference/],
+  ["maxConnections 0", { maxConnections: 0 }, /Invalid maxConnections 0: expected a number >= 1/],
   ["a negative port", { port: -1 }, /Invalid port -1/],
   ["a port above 65535", { port: 70000 }, /Invalid port 70000/],
   ["a fractional port", { port: 80.5 }, /Invalid port 80.5/],
