@@ -9,6 +9,7 @@ export * from "./input_stream.ts";
 export * from "./error_stream.ts";
 export * from "./header_validation.ts";
 export * from "./run_app.ts";
+export * from "./call_app.ts";
 export * from "./path_decoding.ts";
 export * from "./status_reasons.ts";
 export * from "./environ_from_request.ts";

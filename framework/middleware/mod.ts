@@ -1,0 +1,7 @@
+/**
+ * Gateway-level middleware, as Werkzeug's `werkzeug.middleware`: each wraps an app object
+ * and is one itself (callable too, so `app.wsgiApp = new ProxyFix(app.wsgiApp)` works).
+ *
+ * @module
+ */
+export * from "./callable_app.ts";
