@@ -5,3 +5,4 @@
  * @module
  */
 export * from "./callable_app.ts";
+export * from "./dispatcher.ts";
