@@ -34,6 +34,8 @@ export class DispatcherMiddleware extends CallableApp {
   mounts: Record<string, AppObject>;
 
   /**
+   * Mounts `mounts` in front of `app`.
+   *
    * @param app The app for paths under no mount.
    * @param mounts The apps to mount, by path prefix (`/api`, without a trailing slash).
    */

@@ -4,5 +4,7 @@
  *
  * @module
  */
+// The protocol's types, so that this entry point documents itself.
+export type * from "../gateway/types.ts";
 export * from "./callable_app.ts";
 export * from "./dispatcher.ts";
