@@ -21,3 +21,4 @@ export * from "./range.ts";
 export * from "./conditional.ts";
 export * from "./cache_control.ts";
 export * from "./header_set.ts";
+export * from "./mimetypes.ts";
