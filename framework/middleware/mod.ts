@@ -8,3 +8,4 @@
 export type * from "../gateway/types.ts";
 export * from "./callable_app.ts";
 export * from "./dispatcher.ts";
+export * from "./proxy_fix.ts";
