@@ -9,3 +9,4 @@ export type * from "../gateway/types.ts";
 export * from "./callable_app.ts";
 export * from "./dispatcher.ts";
 export * from "./proxy_fix.ts";
+export * from "./shared_data.ts";
