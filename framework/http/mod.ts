@@ -22,3 +22,4 @@ export * from "./conditional.ts";
 export * from "./cache_control.ts";
 export * from "./header_set.ts";
 export * from "./mimetypes.ts";
+export * from "./safe_join.ts";

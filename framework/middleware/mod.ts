@@ -10,3 +10,4 @@ export * from "./callable_app.ts";
 export * from "./dispatcher.ts";
 export * from "./proxy_fix.ts";
 export * from "./shared_data.ts";
+export { fnmatch } from "./fnmatch.ts";

@@ -12,6 +12,9 @@ import { isResourceModified } from "../http/conditional.ts";
 import { httpDate } from "../http/dates.ts";
 import { guessType } from "../http/mimetypes.ts";
 import { getContentType } from "../wrappers/content_type.ts";
+import { pyFloatRepr } from "../http/python_text.ts";
+import { safeJoin } from "../http/safe_join.ts";
+import { fnmatchRegExp, normcase } from "./fnmatch.ts";
 
 /** Options of {@linkcode SharedDataMiddleware}: Werkzeug's keyword arguments. */
 export interface SharedDataOptions {
@@ -306,159 +309,6 @@ function basename(path: string): string {
   return path.slice(cut + 1);
 }
 
-// Werkzeug's list (3.1.6): names Windows opens as devices whatever the directory.
-const WINDOWS_DEVICE_FILES = new Set([
-  "CON",
-  "PRN",
-  "AUX",
-  "NUL",
-  "CONIN$",
-  "CONOUT$",
-  ..."123456789¹²³".split("").flatMap((d) => [`COM${d}`, `LPT${d}`]),
-]);
-
-/**
- * Werkzeug's `safe_join` for one untrusted URL path: `null` when it would leave
- * `directory`. Backslashes are refused on every platform (Werkzeug refuses them on Windows
- * only) so that a tree serves the same files wherever it runs.
- */
-function safeJoin(directory: string, untrusted: string): string | null {
-  const base = directory === "" ? "." : directory;
-  if (untrusted === "") return base;
-  const part = normpath(untrusted);
-  if (
-    part.startsWith("/") || part === ".." || part.startsWith("../") || part.includes("\\") ||
-    (IS_WINDOWS && (part.includes(":") || part.split("/").some(isWindowsDevice)))
-  ) {
-    return null;
-  }
-  return base.endsWith("/") ? base + part : `${base}/${part}`;
-}
-
-function isWindowsDevice(segment: string): boolean {
-  const dot = segment.indexOf(".");
-  return WINDOWS_DEVICE_FILES.has((dot < 0 ? segment : segment.slice(0, dot)).trim().toUpperCase());
-}
-
-/** Python's `posixpath.normpath`. */
-function normpath(path: string): string {
-  if (path === "") return ".";
-  const slashes = !path.startsWith("/")
-    ? 0
-    : path.startsWith("//") && !path.startsWith("///")
-    ? 2
-    : 1;
-  const parts: string[] = [];
-  for (const part of path.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part !== ".." || (slashes === 0 && parts.length === 0) || parts.at(-1) === "..") {
-      parts.push(part);
-    } else if (parts.length > 0) parts.pop();
-  }
-  return "/".repeat(slashes) + parts.join("/") || ".";
-}
-
-/** Python's `os.path.normcase`, which `fnmatch.fnmatch` applies to both sides. */
-function normcase(text: string): string {
-  return IS_WINDOWS ? text.replaceAll("/", "\\").toLowerCase() : text;
-}
-
-const REGEXP_SPECIAL = /[\\^$.*+?()[\]{}|/]/g;
-
-function escapeRegExp(text: string): string {
-  return text.replace(REGEXP_SPECIAL, "\\$&");
-}
-
-/** One class member, whatever it is, as a code point escape that means only itself. */
-function classChar(char: string): string {
-  return `\\u{${char.codePointAt(0)!.toString(16)}}`;
-}
-
-/**
- * Python's `fnmatch.translate`, as a JavaScript RegExp: the same bracket rules (a leading
- * `]` is literal, `!` negates, reversed ranges are dropped, an unclosed `[` is literal) and
- * the same non-backtracking treatment of interior `*` (a lookahead stands in for Python's
- * atomic group).
- */
-function fnmatchRegExp(pattern: string): RegExp {
-  const STAR = null;
-  const pieces: (string | null)[] = [];
-  const pat = Array.from(pattern);
-  const n = pat.length;
-  let i = 0;
-  while (i < n) {
-    const c = pat[i++]!;
-    if (c === "*") {
-      if (pieces.length === 0 || pieces.at(-1) !== STAR) pieces.push(STAR);
-    } else if (c === "?") {
-      pieces.push(".");
-    } else if (c === "[") {
-      let j = i;
-      if (j < n && pat[j] === "!") j++;
-      if (j < n && pat[j] === "]") j++;
-      while (j < n && pat[j] !== "]") j++;
-      if (j >= n) {
-        pieces.push("\\[");
-        continue;
-      }
-      const negate = pat[i] === "!";
-      const start = negate ? i + 1 : i;
-      // Chunks are split at the hyphens that make ranges; a hyphen right after "[" or "[!"
-      // and the character right after a range's hyphen cannot start another range.
-      const chunks: string[][] = [];
-      let from = start;
-      let k = start + 1;
-      for (;;) {
-        while (k < j && pat[k] !== "-") k++;
-        if (k >= j) break;
-        chunks.push(pat.slice(from, k));
-        from = k + 1;
-        k += 3;
-      }
-      const last = pat.slice(from, j);
-      if (last.length > 0 || chunks.length === 0) chunks.push(last);
-      else chunks.at(-1)!.push("-");
-      for (let m = chunks.length - 1; m > 0; m--) {
-        const before = chunks[m - 1]!;
-        const after = chunks[m]!;
-        if (
-          before.length > 0 && after.length > 0 &&
-          before.at(-1)!.codePointAt(0)! > after[0]!.codePointAt(0)!
-        ) {
-          chunks[m - 1] = [...before.slice(0, -1), ...after.slice(1)];
-          chunks.splice(m, 1);
-        }
-      }
-      const body = chunks.map((chunk) => chunk.map(classChar).join("")).join("-");
-      i = j + 1;
-      if (body === "") pieces.push(negate ? "." : "(?!)");
-      else pieces.push(`[${negate ? "^" : ""}${body}]`);
-    } else {
-      pieces.push(escapeRegExp(c));
-    }
-  }
-
-  let source = "";
-  let p = 0;
-  while (p < pieces.length && pieces[p] !== STAR) source += pieces[p++];
-  let group = 0;
-  while (p < pieces.length) {
-    p++; // the STAR
-    if (p === pieces.length) {
-      source += ".*";
-      break;
-    }
-    let fixed = "";
-    while (p < pieces.length && pieces[p] !== STAR) fixed += pieces[p++];
-    if (p === pieces.length) source += ".*" + fixed;
-    else {
-      group++;
-      source += `(?=(.*?${fixed}))\\${group}`;
-    }
-  }
-  return new RegExp(`^(?:${source})$`, "su");
-}
-
 /** zlib's Adler-32 checksum, unsigned. */
 function adler32(bytes: Uint8Array): number {
   let a = 1;
@@ -468,9 +318,4 @@ function adler32(bytes: Uint8Array): number {
     b = (b + a) % 65521;
   }
   return (b * 65536 + a) >>> 0;
-}
-
-/** Python's `repr(float)` for the values file times take: `1700000000.0`, `1700000000.25`. */
-function pyFloatRepr(value: number): string {
-  return Number.isInteger(value) ? value.toFixed(1) : String(value);
 }

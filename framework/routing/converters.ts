@@ -6,8 +6,8 @@
  */
 
 import { PATH_SAFE, quote } from "./url_quote.ts";
-import { pyFloatRepr, pyRepr, pyStr } from "./python_text.ts";
-import { escapeRegex } from "./escape_regex.ts";
+import { pyFloatRepr, pyRepr, pyStr } from "../http/python_text.ts";
+import { escapeRegex } from "../http/escape_regex.ts";
 import type { Map } from "./map.ts";
 
 /**

@@ -7,7 +7,7 @@
 
 import { escapeHtml, HTTPException } from "../http/exceptions.ts";
 import type { Environ } from "../gateway/types.ts";
-import { pyRepr } from "./python_text.ts";
+import { pyRepr } from "../http/python_text.ts";
 import type { Rule } from "./rule.ts";
 
 /**

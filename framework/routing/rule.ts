@@ -30,8 +30,8 @@ const BUILTIN_CONVERTERS: ReadonlySet<unknown> = new Set([
 ]);
 import { parseConverterArgs, type RuleToken, tokenizeRule } from "./rule_parser.ts";
 import { encodeQueryPairs, PATH_SAFE, quote, quotePlus } from "./url_quote.ts";
-import { pyStr } from "./python_text.ts";
-import { escapeRegex } from "./escape_regex.ts";
+import { pyStr } from "../http/python_text.ts";
+import { escapeRegex } from "../http/escape_regex.ts";
 
 /** What `redirectTo` may be: a target with `<name>` placeholders, or a function. */
 export type RedirectTarget =

@@ -6,7 +6,7 @@
  */
 
 import { urlQuote, urlQuotePlus } from "../http/urls.ts";
-import { pyStr } from "./python_text.ts";
+import { pyStr } from "../http/python_text.ts";
 
 /** Characters Werkzeug leaves unescaped in a path segment (WHATWG path-segment set). */
 export const PATH_SAFE = "!$&'()*+,/:;=@";

@@ -13,7 +13,7 @@ import {
   UUIDConverter,
   ValidationError,
 } from "../../framework/routing/mod.ts";
-import { pyFloatRepr } from "../../framework/routing/python_text.ts";
+import { pyFloatRepr } from "../../framework/http/python_text.ts";
 
 Deno.test("Map registers the built-in converters under Werkzeug's names", () => {
   const map = new UrlMap();

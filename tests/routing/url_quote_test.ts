@@ -5,7 +5,7 @@ import {
   quote,
   quotePlus,
 } from "../../framework/routing/url_quote.ts";
-import { pyRepr, pyStr } from "../../framework/routing/python_text.ts";
+import { pyRepr, pyStr } from "../../framework/http/python_text.ts";
 
 // Expectations recorded from python3's urllib.parse with Werkzeug's safe sets.
 Deno.test("quote encodes path text as Python's quote(safe=\"!$&'()*+,/:;=@\")", () => {
