@@ -1,7 +1,7 @@
 /**
  * The public contract of API.md §1 (gateway, servers), §2 (routing) and the
- * wrappers / HTTP / test-client parts of §3, exercised literally through the package
- * faces only (`../mod.ts`, `../server.ts`): every name, signature, option and example
+ * wrappers / HTTP / test-client / middleware parts of §3, exercised literally through the
+ * package faces only (`../mod.ts`, `../server.ts`, the `./middleware` sub-path): every name, signature, option and example
  * the page gives. `Map`, `Request` and `Response` are phial's here; the globals are
  * reached through `globalThis`.
  */
@@ -1930,4 +1930,49 @@ Deno.test("API §2: a custom converter whose constructor takes (map: Map, ...arg
   const urls = urlMap.bind("example.com");
   assert.deepEqual(urls.match("/opt/yes"), ["opt", { on: true }]);
   assert.equal(urls.build("opt", { on: false }), "/opt/no");
+});
+
+// ---------------------------------------------------------------------------------------
+// §3 Middleware (sub-path ./middleware and mod.ts)
+// ---------------------------------------------------------------------------------------
+
+Deno.test("API §3: DispatcherMiddleware, ProxyFix and SharedDataMiddleware from ./middleware and mod.ts", async () => {
+  const sub = await import("../framework/middleware/mod.ts");
+  const face = await import("../mod.ts");
+  for (const name of ["DispatcherMiddleware", "ProxyFix", "SharedDataMiddleware"] as const) {
+    assert.equal(typeof sub[name], "function", `${name} in ./middleware`);
+    assert.equal(sub[name], face[name], `${name} is the same class in mod.ts`);
+  }
+  // deno.json maps the sub-path to that module.
+  const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
+  assert.equal(config.exports["./middleware"], "./framework/middleware/mod.ts");
+
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/hello.txt`, "static hello");
+    const site: WsgiApp = (environ, startResponse) => {
+      startResponse("200 OK", [["Content-Type", "text/plain"]]);
+      return [
+        `${
+          environ["wsgi.url_scheme"]
+        } ${environ.REMOTE_ADDR} ${environ.SCRIPT_NAME}|${environ.PATH_INFO}`,
+      ];
+    };
+    // Flask's deployment idiom, on an app object: wrap its wsgiApp in place.
+    const app = { wsgiApp: site };
+    app.wsgiApp = new sub.ProxyFix(app.wsgiApp, { xFor: 1, xProto: 1 });
+    const served = new sub.SharedDataMiddleware(
+      new sub.DispatcherMiddleware(site, { "/behind": app }),
+      { "/static": dir },
+    );
+    const client = new Client(served);
+    assert.equal((await client.get("/static/hello.txt")).text, "static hello");
+    assert.equal((await client.get("/plain/x")).text, "http undefined |/plain/x");
+    const proxied = await client.get("/behind/x", {
+      headers: { "X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https" },
+    });
+    assert.equal(proxied.text, "https 203.0.113.9 /behind|/x");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
