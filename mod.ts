@@ -17,4 +17,5 @@ export * from "./framework/http/mod.ts";
 export * from "./framework/routing/mod.ts";
 export * from "./framework/wrappers/mod.ts";
 export * from "./framework/middleware/mod.ts";
+export * from "./framework/app/mod.ts";
 export * from "./framework/server/mod.ts";

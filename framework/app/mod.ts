@@ -1,0 +1,5 @@
+/**
+ * The Flask layer: what the application is built from.
+ *
+ * @module
+ */
