@@ -16,7 +16,9 @@ import { getContentType } from "./content_type.ts";
 import { iriToUri } from "./iri_to_uri.ts";
 import { dumpCookie } from "../http/cookies.ts";
 import { httpDate, parseDate } from "../http/dates.ts";
-import { parseOptionsHeader } from "../http/header_values.ts";
+import { dumpHeader, parseOptionsHeader } from "../http/header_values.ts";
+import { type HeaderSet, parseSetHeader } from "../http/header_set.ts";
+import { parseCacheControlHeader, ResponseCacheControl } from "../http/cache_control.ts";
 import { generateEtag, parseEtags, quoteEtag, unquoteEtag } from "../http/etags.ts";
 import { parseRangeHeader } from "../http/range.ts";
 import { isResourceModified } from "../http/conditional.ts";
@@ -472,12 +474,15 @@ export class Response {
     this.#setHeader("Content-Encoding", value);
   }
 
-  /** The Content-Language header, or `null`; settable. */
-  get contentLanguage(): string | null {
-    return this.headers.get("content-language") ?? null;
+  /**
+   * The Content-Language header as a live {@linkcode HeaderSet}: changing the set changes
+   * the header. Settable with a string, a list of tokens, or `null` to remove it.
+   */
+  get contentLanguage(): HeaderSet {
+    return this.#setHeaderSet("Content-Language");
   }
-  set contentLanguage(value: string | null) {
-    this.#setHeader("Content-Language", value);
+  set contentLanguage(value: string | Iterable<string> | null) {
+    this.#writeSetHeader("Content-Language", value);
   }
 
   /** The Accept-Ranges header, or `null`; settable. */
@@ -496,25 +501,39 @@ export class Response {
     this.#setHeader("Content-Range", value);
   }
 
-  /** The Vary header, or `null`; settable. */
-  get vary(): string | null {
-    return this.headers.get("vary") ?? null;
+  /**
+   * The Vary header as a live {@linkcode HeaderSet} (`response.vary.add("Cookie")` adds to
+   * the header, as in Werkzeug). Settable with a string, a list of tokens, or `null`.
+   */
+  get vary(): HeaderSet {
+    return this.#setHeaderSet("Vary");
   }
-  set vary(value: string | null) {
-    this.#setHeader("Vary", value);
-  }
-
-  /** The Allow header, or `null`; settable. */
-  get allow(): string | null {
-    return this.headers.get("allow") ?? null;
-  }
-  set allow(value: string | null) {
-    this.#setHeader("Allow", value);
+  set vary(value: string | Iterable<string> | null) {
+    this.#writeSetHeader("Vary", value);
   }
 
-  /** The Cache-Control header, or `null`; settable. */
-  get cacheControl(): string | null {
-    return this.headers.get("cache-control") ?? null;
+  /**
+   * The Allow header as a live {@linkcode HeaderSet}. Settable with a string, a list of
+   * methods, or `null`.
+   */
+  get allow(): HeaderSet {
+    return this.#setHeaderSet("Allow");
+  }
+  set allow(value: string | Iterable<string> | null) {
+    this.#writeSetHeader("Allow", value);
+  }
+
+  /**
+   * The Cache-Control header as a live {@linkcode ResponseCacheControl}
+   * (`response.cacheControl.maxAge = 60` sets it, as in Werkzeug; clearing every directive
+   * removes the header). Setting a string (or `null`) replaces the header outright.
+   */
+  get cacheControl(): ResponseCacheControl {
+    return parseCacheControlHeader(this.headers.get("cache-control"), (cc) => {
+      const value = cc.toHeader();
+      if (value === "") this.headers.remove("Cache-Control");
+      else this.headers.set("Cache-Control", value);
+    }, ResponseCacheControl);
   }
   set cacheControl(value: string | null) {
     this.#setHeader("Cache-Control", value);
@@ -574,6 +593,16 @@ export class Response {
 
   #setDate(name: string, value: Date | string | null): void {
     this.#setHeader(name, value instanceof Date ? httpDate(value) : value);
+  }
+
+  /** A set header, parsed, that writes itself back on each change. */
+  #setHeaderSet(name: string): HeaderSet {
+    return parseSetHeader(this.headers.get(name), (set) => this.#writeSetHeader(name, set));
+  }
+
+  #writeSetHeader(name: string, value: string | Iterable<string> | null): void {
+    const text = value === null || typeof value === "string" ? value : dumpHeader(value);
+    this.#setHeader(name, text === "" ? null : text);
   }
 
   #setHeader(name: string, value: string | null | undefined): void {

@@ -447,3 +447,54 @@ Deno.test("Response.toString reads like Werkzeug's repr", () => {
     "<Response streamed [200 OK]>",
   );
 });
+
+// Expected headers recorded from Werkzeug 3.1 (the same steps on a werkzeug Response).
+Deno.test("Response.vary, allow and contentLanguage are live header sets, as Werkzeug's", () => {
+  const r = new Response("x");
+  assert.equal(r.vary.size, 0);
+  assert.equal(r.headers.get("Vary"), undefined);
+  r.vary.add("Cookie");
+  assert.equal(r.headers.get("Vary"), "Cookie");
+  const vary = r.vary;
+  vary.add("accept-encoding");
+  assert.equal(r.headers.get("Vary"), "Cookie, accept-encoding");
+  r.vary = "a, b";
+  assert.equal(r.headers.get("Vary"), "a, b");
+  assert.deepEqual([...r.vary], ["a", "b"]);
+  r.vary = ["X", "Y"];
+  assert.equal(r.headers.get("Vary"), "X, Y");
+  r.vary = null;
+  assert.equal(r.headers.has("Vary"), false);
+  r.vary = "";
+  assert.equal(r.headers.has("Vary"), false);
+  r.vary.add("Z");
+  r.vary.discard("Z");
+  assert.equal(r.headers.has("Vary"), false);
+  r.allow = ["GET", "HEAD"];
+  assert.equal(r.headers.get("Allow"), "GET, HEAD");
+  r.contentLanguage = "en";
+  r.contentLanguage.add("de");
+  assert.equal(r.headers.get("Content-Language"), "en, de");
+});
+
+Deno.test("Response.cacheControl is a live ResponseCacheControl, as Werkzeug's", () => {
+  const r = new Response("x");
+  const cc = r.cacheControl;
+  assert.equal(cc.maxAge, null);
+  assert.equal(r.headers.has("Cache-Control"), false);
+  cc.maxAge = 60;
+  assert.equal(r.headers.get("Cache-Control"), "max-age=60");
+  r.cacheControl.public = true;
+  assert.equal(r.headers.get("Cache-Control"), "max-age=60, public");
+  r.cacheControl.maxAge = null;
+  r.cacheControl.public = false;
+  assert.equal(r.headers.has("Cache-Control"), false);
+  r.headers.set("Cache-Control", "no-cache, max-age=5");
+  assert.equal(r.cacheControl.noCache, true);
+  assert.equal(r.cacheControl.maxAge, 5);
+  // A string replaces the header outright (Werkzeug has no setter).
+  r.cacheControl = "no-store";
+  assert.equal(r.cacheControl.noStore, true);
+  r.cacheControl = null;
+  assert.equal(r.headers.has("Cache-Control"), false);
+});
