@@ -3,3 +3,4 @@
  *
  * @module
  */
+export * from "./signals.ts";
