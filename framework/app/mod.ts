@@ -4,3 +4,4 @@
  * @module
  */
 export * from "./signals.ts";
+export * from "./config.ts";
