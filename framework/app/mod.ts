@@ -5,3 +5,4 @@
  */
 export * from "./signals.ts";
 export * from "./config.ts";
+export * from "./json_provider.ts";
