@@ -23,3 +23,4 @@ export * from "./cache_control.ts";
 export * from "./header_set.ts";
 export * from "./mimetypes.ts";
 export * from "./safe_join.ts";
+export * from "./content_security_policy.ts";

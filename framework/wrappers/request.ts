@@ -22,6 +22,7 @@ import {
   parseAcceptHeader,
 } from "../http/accept.ts";
 import { Authorization } from "../http/authorization.ts";
+import { parseCacheControlHeader, RequestCacheControl } from "../http/cache_control.ts";
 import { parseCookie } from "../http/cookies.ts";
 import { parseDate } from "../http/dates.ts";
 import {
@@ -35,9 +36,11 @@ import { type ETags, parseEtags } from "../http/etags.ts";
 import { EnvironHeaders, type Headers } from "../http/headers.ts";
 import { isWellFormedHost, stripDefaultPort } from "../http/host.ts";
 import { parseListHeader, parseOptionsHeader } from "../http/header_values.ts";
+import { type HeaderSet, parseSetHeader } from "../http/header_set.ts";
 import { MultiDict } from "../http/multi_dict.ts";
 import { type IfRange, parseIfRangeHeader, parseRangeHeader, type Range } from "../http/range.ts";
 import { latin1ToText, unquoteExcept, urlDecodeQuery, urlQuote } from "../http/urls.ts";
+import { EnvironBuilder, type EnvironBuilderOptions } from "./environ_builder.ts";
 import type { FileStorage } from "./file_storage.ts";
 import { FormDataParser } from "./form_parser.ts";
 import { withClose } from "./response_body.ts";
@@ -79,6 +82,8 @@ const EMPTY = new Uint8Array(0);
 const textDecoder = new TextDecoder();
 const jsonDecoder = new TextDecoder("utf-8", { fatal: true });
 const PLAIN_INT_RE = /^-?\d+$/;
+// What Python's int() takes from a header: optional sign, digits, `_` between digits.
+const PY_INT_RE = /^\s*[+-]?\d+(?:_\d+)*\s*$/;
 // What stays percent-encoded in an IRI (Werkzeug's uri_to_iri): controls, space, "%",
 // DEL, and per part the reserved delimiters.
 const ALWAYS_UNSAFE = (() => {
@@ -177,6 +182,37 @@ export class Request {
       }
       return closingBody(body, () => request.close());
     };
+  }
+
+  /**
+   * Builds a request from the values an {@linkcode EnvironBuilder} takes (Werkzeug's
+   * `Request.from_values`): handy in small scripts; tests are better served by the test
+   * client. Called on a subclass, it gives an instance of that subclass.
+   *
+   * @example A POST with a form
+   * ```ts
+   * import { Request } from "@phial/phial";
+   * const request = Request.fromValues("/search?q=deno", {
+   *   method: "POST",
+   *   form: { page: "2" },
+   *   baseUrl: "http://example.com/app",
+   * });
+   * request.url; // "http://example.com/app/search?q=deno"
+   * (await request.form).get("page"); // "2"
+   * ```
+   *
+   * @param path The path, with an optional query string, or a full URL.
+   * @param options What `new EnvironBuilder(path, options)` takes.
+   * @param requestOptions The request's limits (`maxContentLength`, …).
+   * @returns A request over the built environ.
+   */
+  static fromValues<T extends Request>(
+    this: new (environ: Environ, options?: RequestOptions) => T,
+    path: string = "/",
+    options: EnvironBuilderOptions = {},
+    requestOptions?: RequestOptions,
+  ): T {
+    return new this(new EnvironBuilder(path, options).getEnviron(), requestOptions);
   }
 
   /**
@@ -349,6 +385,31 @@ export class Request {
     return this.#str("REMOTE_ADDR") ?? null;
   }
 
+  /** The user the server authenticated (`REMOTE_USER`), or `null`. */
+  get remoteUser(): string | null {
+    return this.#str("REMOTE_USER") ?? null;
+  }
+
+  /** Whether the server runs the app in several threads (`wsgi.multithread`; `null` if unset). */
+  get isMultithread(): boolean | null {
+    return this.#flag("wsgi.multithread");
+  }
+
+  /** Whether the server runs the app in several processes (`wsgi.multiprocess`; `null` if unset). */
+  get isMultiprocess(): boolean | null {
+    return this.#flag("wsgi.multiprocess");
+  }
+
+  /** Whether the app runs once per process, as under CGI (`wsgi.run_once`; `null` if unset). */
+  get isRunOnce(): boolean | null {
+    return this.#flag("wsgi.run_once");
+  }
+
+  #flag(key: string): boolean | null {
+    const value = this.environ[key];
+    return value === undefined || value === null ? null : Boolean(value);
+  }
+
   /** The addresses from `X-Forwarded-For`, or `[remoteAddr]`. */
   get accessRoute(): string[] {
     return this.#cached("accessRoute", () => {
@@ -407,6 +468,11 @@ export class Request {
     return this.#str("HTTP_CONTENT_ENCODING") ?? null;
   }
 
+  /** The `Content-MD5` header, if sent. */
+  get contentMd5(): string | null {
+    return this.#str("HTTP_CONTENT_MD5") ?? null;
+  }
+
   /** The `Referer` header, if sent. */
   get referrer(): string | null {
     return this.#str("HTTP_REFERER") ?? null;
@@ -460,6 +526,38 @@ export class Request {
       "authorization",
       () => Authorization.fromHeader(this.#str("HTTP_AUTHORIZATION")),
     );
+  }
+
+  /** The `Cache-Control` header as a read-only {@linkcode RequestCacheControl}. */
+  get cacheControl(): RequestCacheControl {
+    return this.#cached(
+      "cacheControl",
+      () => parseCacheControlHeader(this.#str("HTTP_CACHE_CONTROL"), null, RequestCacheControl),
+    );
+  }
+
+  /** The `Pragma` header as a {@linkcode HeaderSet} (empty when absent). */
+  get pragma(): HeaderSet {
+    return this.#cached("pragma", () => parseSetHeader(this.#str("HTTP_PRAGMA") ?? ""));
+  }
+
+  /** `Max-Forwards` as a number; `null` when absent or not an integer. */
+  get maxForwards(): number | null {
+    const value = this.#str("HTTP_MAX_FORWARDS");
+    return value !== undefined && PY_INT_RE.test(value)
+      ? parseInt(value.replaceAll("_", ""), 10)
+      : null;
+  }
+
+  /** The preflight's `Access-Control-Request-Headers` as a {@linkcode HeaderSet}, or `null`. */
+  get accessControlRequestHeaders(): HeaderSet | null {
+    const value = this.#str("HTTP_ACCESS_CONTROL_REQUEST_HEADERS");
+    return value === undefined ? null : parseSetHeader(value);
+  }
+
+  /** The preflight's `Access-Control-Request-Method`, or `null`. */
+  get accessControlRequestMethod(): string | null {
+    return this.#str("HTTP_ACCESS_CONTROL_REQUEST_METHOD") ?? null;
   }
 
   /** The entity tags of `If-Match` (empty when absent). */

@@ -19,6 +19,8 @@ import { httpDate, parseDate } from "../http/dates.ts";
 import { dumpHeader, parseOptionsHeader } from "../http/header_values.ts";
 import { type HeaderSet, parseSetHeader } from "../http/header_set.ts";
 import { parseCacheControlHeader, ResponseCacheControl } from "../http/cache_control.ts";
+import { type ContentSecurityPolicy, parseCspHeader } from "../http/content_security_policy.ts";
+import { WWWAuthenticate } from "../http/authorization.ts";
 import { generateEtag, parseEtags, quoteEtag, unquoteEtag } from "../http/etags.ts";
 import { parseRangeHeader } from "../http/range.ts";
 import { isResourceModified } from "../http/conditional.ts";
@@ -89,6 +91,31 @@ export interface MakeConditionalOptions {
   /** The full length of the resource; needed to answer a `Range` request. */
   completeLength?: number;
 }
+
+/** Options of {@linkcode Response.fromApp}. */
+export interface FromAppOptions {
+  /**
+   * Read the app's whole body before returning (a buffered response); by default the
+   * body streams from the running app, as Werkzeug's `buffered=False`.
+   */
+  buffered?: boolean;
+}
+
+/** `Cross-Origin-Opener-Policy` values (Werkzeug's `COOP` enum). */
+export type CrossOriginOpenerPolicy = "unsafe-none" | "same-origin-allow-popups" | "same-origin";
+
+/** `Cross-Origin-Embedder-Policy` values (Werkzeug's `COEP` enum). */
+export type CrossOriginEmbedderPolicy = "unsafe-none" | "require-corp";
+
+const COOP_VALUES: ReadonlySet<string> = new Set([
+  "unsafe-none",
+  "same-origin-allow-popups",
+  "same-origin",
+]);
+const COEP_VALUES: ReadonlySet<string> = new Set(["unsafe-none", "require-corp"]);
+
+// What Python's int() takes from a header: optional sign, digits, `_` between digits.
+const PY_INT_RE = /^\s*[+-]?\d+(?:_\d+)*\s*$/;
 
 /** Anything with an `environ` (a `Request`), or an environ itself. */
 export type RequestOrEnviron = Environ | { environ: Environ };
@@ -170,6 +197,11 @@ export class Response {
   automaticallySetContentLength: boolean = true;
   /** Make a relative `Location` absolute against the request URL when sent. */
   autocorrectLocationHeader: boolean = false;
+  /**
+   * `setCookie` warns (on stderr, via `console.warn`) when a `Set-Cookie` value is longer
+   * than this; `0` turns the check off. 4093 by default, as in Werkzeug.
+   */
+  maxCookieSize: number = 4093;
 
   /** The response headers. */
   headers: Headers;
@@ -378,6 +410,38 @@ export class Response {
     }, () => this.#chunks ? totalByteLength(this.#chunks) : 0);
   }
 
+  /**
+   * The body's chunks as bytes, without buffering it (Werkzeug's `iter_encoded`): iterate
+   * with `for await` always, or with `for` when the body is buffered or a synchronous
+   * stream (an asynchronous stream is then a `TypeError`). A streamed body is consumed.
+   *
+   * @example
+   * ```ts
+   * import { Response } from "@phial/phial";
+   * const response = new Response(["a", "é"]);
+   * [...response.iterEncoded()]; // [Uint8Array [97], Uint8Array [195, 169]]
+   * ```
+   *
+   * @returns The chunks, UTF-8 encoded.
+   */
+  iterEncoded(): Iterable<Uint8Array> & AsyncIterable<Uint8Array> {
+    const body = this.#chunks ?? this.#stream!;
+    const isAsync = this.#chunks === null && this.#streamIsAsync;
+    return {
+      *[Symbol.iterator](): Iterator<Uint8Array> {
+        if (isAsync) {
+          throw new TypeError(
+            "The response body is an asynchronous stream: iterate it with `for await`",
+          );
+        }
+        for (const chunk of body as Iterable<Chunk>) yield encodeChunk(chunk);
+      },
+      async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+        for await (const chunk of body as AsyncIterable<Chunk>) yield encodeChunk(chunk);
+      },
+    };
+  }
+
   /** The body's length when it is buffered (or a synchronous stream), else `null`. */
   calculateContentLength(): number | null {
     return this.#bufferSync() ? totalByteLength(this.#chunks!) : null;
@@ -474,6 +538,14 @@ export class Response {
     this.#setHeader("Content-Encoding", value);
   }
 
+  /** The Content-MD5 header, or `null`; settable. */
+  get contentMd5(): string | null {
+    return this.headers.get("content-md5") ?? null;
+  }
+  set contentMd5(value: string | null) {
+    this.#setHeader("Content-MD5", value);
+  }
+
   /**
    * The Content-Language header as a live {@linkcode HeaderSet}: changing the set changes
    * the header. Settable with a string, a list of tokens, or `null` to remove it.
@@ -537,6 +609,163 @@ export class Response {
   }
   set cacheControl(value: string | null) {
     this.#setHeader("Cache-Control", value);
+  }
+
+  // --- authentication, CSP, CORS and cross-origin isolation ---------------------------
+
+  /**
+   * The first WWW-Authenticate challenge as a live {@linkcode WWWAuthenticate}: a `Basic`
+   * one without parameters when the header is absent (the header is only written once the
+   * object changes), as in Werkzeug. Set a challenge, a list of them (one header each), or
+   * `null` / `[]` to remove the header. Unlike Werkzeug, the object you assign is copied
+   * into the header, not watched: read `response.wwwAuthenticate` again to change it in
+   * place.
+   */
+  get wwwAuthenticate(): WWWAuthenticate {
+    const value = WWWAuthenticate.fromHeader(this.headers.get("www-authenticate")) ??
+      new WWWAuthenticate("basic");
+    return liveChallenge(value, (challenge) => {
+      this.headers.set("WWW-Authenticate", challenge.toHeader());
+    });
+  }
+  set wwwAuthenticate(value: WWWAuthenticate | WWWAuthenticate[] | null) {
+    const list = value === null || value === undefined
+      ? []
+      : Array.isArray(value)
+      ? value
+      : [value];
+    this.headers.remove("WWW-Authenticate");
+    for (const challenge of list) {
+      if (!(challenge instanceof WWWAuthenticate)) {
+        throw new TypeError(
+          `wwwAuthenticate takes a WWWAuthenticate, a list of them or null, got ${
+            describe(challenge)
+          }`,
+        );
+      }
+      this.headers.add("WWW-Authenticate", challenge.toHeader());
+    }
+  }
+
+  /**
+   * The Content-Security-Policy header as a live {@linkcode ContentSecurityPolicy}
+   * (`response.contentSecurityPolicy.defaultSrc = "'self'"` sets it; removing every
+   * directive removes the header). Settable with a policy, a string, or `null`.
+   */
+  get contentSecurityPolicy(): ContentSecurityPolicy {
+    return this.#cspHeader("Content-Security-Policy");
+  }
+  set contentSecurityPolicy(value: ContentSecurityPolicy | string | null) {
+    this.#writeCspHeader("Content-Security-Policy", value);
+  }
+
+  /**
+   * The Content-Security-Policy-Report-Only header as a live
+   * {@linkcode ContentSecurityPolicy}: a policy the browser reports on but does not
+   * enforce. Settable with a policy, a string, or `null`.
+   */
+  get contentSecurityPolicyReportOnly(): ContentSecurityPolicy {
+    return this.#cspHeader("Content-Security-Policy-Report-Only");
+  }
+  set contentSecurityPolicyReportOnly(value: ContentSecurityPolicy | string | null) {
+    this.#writeCspHeader("Content-Security-Policy-Report-Only", value);
+  }
+
+  #cspHeader(name: string): ContentSecurityPolicy {
+    return parseCspHeader(this.headers.get(name), (csp) => this.#writeCspHeader(name, csp));
+  }
+
+  #writeCspHeader(name: string, value: ContentSecurityPolicy | string | null): void {
+    const text = value === null || typeof value === "string" ? value : value.toHeader();
+    this.#setHeader(name, text === "" ? null : text);
+  }
+
+  /**
+   * Whether Access-Control-Allow-Credentials is present; setting `true` sends `true`,
+   * anything else removes the header.
+   */
+  get accessControlAllowCredentials(): boolean {
+    return this.headers.has("access-control-allow-credentials");
+  }
+  set accessControlAllowCredentials(value: boolean | null) {
+    this.#setHeader("Access-Control-Allow-Credentials", value === true ? "true" : null);
+  }
+
+  /**
+   * Access-Control-Allow-Headers as a live {@linkcode HeaderSet} (empty when absent, where
+   * Werkzeug gives `None` and a detached set). Settable with a string, a list, or `null`.
+   */
+  get accessControlAllowHeaders(): HeaderSet {
+    return this.#setHeaderSet("Access-Control-Allow-Headers");
+  }
+  set accessControlAllowHeaders(value: string | Iterable<string> | null) {
+    this.#writeSetHeader("Access-Control-Allow-Headers", value);
+  }
+
+  /**
+   * Access-Control-Allow-Methods as a live {@linkcode HeaderSet} (empty when absent).
+   * Settable with a string, a list, or `null`.
+   */
+  get accessControlAllowMethods(): HeaderSet {
+    return this.#setHeaderSet("Access-Control-Allow-Methods");
+  }
+  set accessControlAllowMethods(value: string | Iterable<string> | null) {
+    this.#writeSetHeader("Access-Control-Allow-Methods", value);
+  }
+
+  /**
+   * Access-Control-Expose-Headers as a live {@linkcode HeaderSet} (empty when absent).
+   * Settable with a string, a list, or `null`.
+   */
+  get accessControlExposeHeaders(): HeaderSet {
+    return this.#setHeaderSet("Access-Control-Expose-Headers");
+  }
+  set accessControlExposeHeaders(value: string | Iterable<string> | null) {
+    this.#writeSetHeader("Access-Control-Expose-Headers", value);
+  }
+
+  /** Access-Control-Allow-Origin (an origin or `*`), or `null`; settable. */
+  get accessControlAllowOrigin(): string | null {
+    return this.headers.get("access-control-allow-origin") ?? null;
+  }
+  set accessControlAllowOrigin(value: string | null) {
+    this.#setHeader("Access-Control-Allow-Origin", value);
+  }
+
+  /** Access-Control-Max-Age in seconds; `null` when absent or not an integer. Settable. */
+  get accessControlMaxAge(): number | null {
+    const v = this.headers.get("access-control-max-age");
+    return v !== undefined && PY_INT_RE.test(v) ? parseInt(v.replaceAll("_", ""), 10) : null;
+  }
+  set accessControlMaxAge(value: number | null) {
+    if (value !== null && !Number.isFinite(value)) {
+      throw new TypeError(`accessControlMaxAge takes seconds or null, got ${String(value)}`);
+    }
+    this.#setHeader("Access-Control-Max-Age", value === null ? null : String(Math.trunc(value)));
+  }
+
+  /**
+   * Cross-Origin-Opener-Policy; `"unsafe-none"` when absent or not a known value, as in
+   * Werkzeug. Settable with one of the values, or `null` to remove the header.
+   */
+  get crossOriginOpenerPolicy(): CrossOriginOpenerPolicy {
+    const v = this.headers.get("cross-origin-opener-policy");
+    return v !== undefined && COOP_VALUES.has(v) ? v as CrossOriginOpenerPolicy : "unsafe-none";
+  }
+  set crossOriginOpenerPolicy(value: CrossOriginOpenerPolicy | null) {
+    this.#setHeader("Cross-Origin-Opener-Policy", checkPolicy(value, COOP_VALUES, "Opener"));
+  }
+
+  /**
+   * Cross-Origin-Embedder-Policy; `"unsafe-none"` when absent or not a known value, as in
+   * Werkzeug. Settable with one of the values, or `null` to remove the header.
+   */
+  get crossOriginEmbedderPolicy(): CrossOriginEmbedderPolicy {
+    const v = this.headers.get("cross-origin-embedder-policy");
+    return v !== undefined && COEP_VALUES.has(v) ? v as CrossOriginEmbedderPolicy : "unsafe-none";
+  }
+  set crossOriginEmbedderPolicy(value: CrossOriginEmbedderPolicy | null) {
+    this.#setHeader("Cross-Origin-Embedder-Policy", checkPolicy(value, COEP_VALUES, "Embedder"));
   }
 
   /** The Age header in seconds, or `null`; settable. */
@@ -624,19 +853,29 @@ export class Response {
    * ```
    */
   setCookie(key: string, value: string = "", options: SetCookieOptions = {}): void {
-    this.headers.add(
-      "Set-Cookie",
-      dumpCookie(key, value, {
-        maxAge: options.maxAge,
-        expires: options.expires,
-        path: options.path === undefined ? "/" : options.path,
-        domain: options.domain,
-        secure: options.secure ?? false,
-        httponly: options.httponly ?? options.httpOnly ?? false,
-        samesite: options.samesite ?? options.sameSite,
-        partitioned: options.partitioned ?? false,
-      }),
-    );
+    const header = dumpCookie(key, value, {
+      maxAge: options.maxAge,
+      expires: options.expires,
+      path: options.path === undefined ? "/" : options.path,
+      domain: options.domain,
+      secure: options.secure ?? false,
+      httponly: options.httponly ?? options.httpOnly ?? false,
+      samesite: options.samesite ?? options.sameSite,
+      partitioned: options.partitioned ?? false,
+    });
+    const max = this.maxCookieSize;
+    if (max && header.length > max) {
+      // The value as sent (quoted and escaped) runs from after `key=` to the first "; ".
+      const end = header.indexOf("; ");
+      const valueSize = (end === -1 ? header.length : end) - key.length - 1;
+      console.warn(
+        `The '${key}' cookie is too large: the value was ${valueSize} bytes but the header ` +
+          `required ${header.length - valueSize} extra bytes. The final size was ` +
+          `${header.length} bytes but the limit is ${max} bytes. Browsers may silently ` +
+          "ignore cookies larger than this.",
+      );
+    }
+    this.headers.add("Set-Cookie", header);
   }
 
   /** Tells the client to drop a cookie (an expired, empty `Set-Cookie`). */
@@ -875,19 +1114,99 @@ export class Response {
     if (!environ) {
       throw new TypeError("Cannot convert a gateway app into a response without an environ");
     }
-    return await Response.fromApp.call(cls, rv, environ) as T;
+    return await Response.fromApp.call(cls, rv, environ, { buffered: true }) as T;
   }
 
-  /** Runs `app` against `environ` and buffers its whole output into a `Response`. */
+  /**
+   * Runs `app` against `environ` and wraps its output in a response of this class
+   * (Werkzeug's `from_app`): status, headers, `write()` data and body. By default the body
+   * streams from the running app (closing the response closes the app's body); with
+   * `buffered` it is read whole first. A body that was complete at once is buffered either
+   * way.
+   *
+   * @example Wrapping a gateway app's output
+   * ```ts
+   * import { EnvironBuilder, Response, type WsgiApp } from "@phial/phial";
+   * const hello: WsgiApp = (_environ, startResponse) => {
+   *   startResponse("201 CREATED", [["Content-Type", "text/plain"]]);
+   *   return ["hi"];
+   * };
+   * const response = await Response.fromApp(hello, new EnvironBuilder().getEnviron());
+   * response.status; // "201 CREATED"
+   * ```
+   *
+   * @param app Any app object: a `WsgiApp`, a `Response`, …
+   * @param environ The environ to run it against.
+   * @param options `buffered`.
+   * @returns The response.
+   */
   static async fromApp<T extends Response>(
     this: new (body?: ResponseBody, init?: ResponseInit) => T,
     app: AppObject,
     environ: Environ,
+    options: FromAppOptions = {},
   ): Promise<T> {
     const out = await runApp(app, environ);
-    const chunks = await collectBody(out);
-    return new this(chunks, { status: out.status, headers: out.headers });
+    const init = { status: out.status, headers: out.headers };
+    if (options.buffered || out.complete) return new this(await collectBody(out), init);
+    const first = out.chunks.slice();
+    const body: StreamedBody = {
+      async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
+        yield* first;
+        for (let c = await out.next(); c !== null; c = await out.next()) yield c;
+      },
+      close: () => out.close(),
+    };
+    return new this(body, init);
   }
+}
+
+/** A cross-origin policy value checked against its allowed values (`null` passes). */
+function checkPolicy(
+  value: string | null,
+  allowed: ReadonlySet<string>,
+  kind: string,
+): string | null {
+  if (value === null || allowed.has(value)) return value;
+  throw new TypeError(
+    `Invalid Cross-Origin-${kind}-Policy ${JSON.stringify(value)}: expected one of ${
+      [...allowed].map((v) => JSON.stringify(v)).join(", ")
+    }`,
+  );
+}
+
+/**
+ * Wraps a challenge so that each change (its `type`, `token`, `parameters`, or one
+ * parameter) runs `onUpdate`: Werkzeug's `WWWAuthenticate` `on_update` hook, from outside.
+ */
+function liveChallenge(
+  challenge: WWWAuthenticate,
+  onUpdate: (challenge: WWWAuthenticate) => void,
+): WWWAuthenticate {
+  const parameterTraps: ProxyHandler<Record<string, string | null>> = {
+    set(target, key, value): boolean {
+      Reflect.set(target, key, value);
+      onUpdate(challenge);
+      return true;
+    },
+    deleteProperty(target, key): boolean {
+      const had = Object.hasOwn(target, key);
+      Reflect.deleteProperty(target, key);
+      if (had) onUpdate(challenge);
+      return true;
+    },
+  };
+  return new Proxy(challenge, {
+    get(target, key, receiver): unknown {
+      if (key === "parameters") return new Proxy(target.parameters, parameterTraps);
+      return Reflect.get(target, key, receiver);
+    },
+    set(target, key, value): boolean {
+      Reflect.set(target, key, value);
+      onUpdate(challenge);
+      return true;
+    },
+  });
 }
 
 /** The writer behind {@linkcode Response.stream}. */
