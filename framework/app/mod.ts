@@ -6,3 +6,6 @@
 export * from "./signals.ts";
 export * from "./config.ts";
 export * from "./json_provider.ts";
+export * from "./tagged_json.ts";
+export * from "./url_safe_serializer.ts";
+export * from "./secure_cookie_session.ts";
