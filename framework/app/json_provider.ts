@@ -5,6 +5,7 @@
  * @module
  */
 
+import { pyFloatRepr } from "../http/python_text.ts";
 import { httpDate } from "../http/dates.ts";
 import { Response, type ResponseBody, type ResponseInit } from "../wrappers/response.ts";
 
@@ -75,8 +76,9 @@ interface Encoder {
  *
  * `dumps` writes what Flask's `app.json.dumps` writes, byte for byte, with these
  * JavaScript-forced choices:
- * - Numbers print as JavaScript prints them: `1` where Python prints a float as `1.0`,
- *   `1e-7` where Python prints `1e-07`. A `bigint` prints its digits, as a Python `int`.
+ * - JavaScript has one number type: a safe integer prints as a Python `int` (`1`, where
+ *   Python prints the float `1.0`), any other number as Python's `repr` of a float (`1e-07`,
+ *   `0.1`, `1e+21`). A `bigint` prints its digits, as a Python `int`.
  * - `NaN` and `±Infinity` are written as `NaN`, `Infinity`, `-Infinity` (not valid JSON),
  *   as Python's `json` does; `loads` reads them back. `allowNan: false` makes them an error.
  * - A plain object is a `dict`; with `sortKeys: false` its keys come in JavaScript's order
@@ -298,7 +300,8 @@ function encodeString(s: string, ensureAscii: boolean): string {
 }
 
 function encodeNumber(enc: Encoder, n: number): string {
-  if (Number.isFinite(n)) return JSON.stringify(n);
+  // A safe integer prints as a Python int; anything else is a float to Python.
+  if (Number.isFinite(n)) return Number.isSafeInteger(n) ? String(n) : pyFloatRepr(n);
   if (!enc.allowNan) {
     throw new RangeError(
       `Out of range float values are not JSON compliant: ${n}; pass allowNan: true to write ` +

@@ -6,7 +6,7 @@
  */
 
 import { httpDate, parseDate } from "../http/dates.ts";
-import { pyStr } from "../http/python_text.ts";
+import { DefaultJSONProvider, type JSONProvider } from "./json_provider.ts";
 
 /**
  * One type that {@link TaggedJSONSerializer} knows how to carry through JSON, as Flask's
@@ -271,78 +271,9 @@ const DEFAULT_TAGS: JSONTagClass[] = [
   TagDateTime,
 ];
 
-// Python's str ordering compares code points; JavaScript's `<` compares UTF-16 units.
-function compareCodePoints(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.codePointAt(i)!;
-    const y = b.codePointAt(i)!;
-    if (x !== y) return x - y;
-    if (x > 0xffff) i++;
-  }
-  return a.length - b.length;
-}
-
-const ESCAPES: Record<string, string> = {
-  '"': '\\"',
-  "\\": "\\\\",
-  "\n": "\\n",
-  "\r": "\\r",
-  "\t": "\\t",
-  "\b": "\\b",
-  "\f": "\\f",
-};
-
-// json.dumps(ensure_ascii=True): everything outside printable ASCII (DEL included) is
-// written as \uXXXX in lowercase hex, astral characters as surrogate pairs.
-function asciiString(text: string): string {
-  return '"' + text.replace(/["\\]|[^ -~]/g, (c) => {
-    return ESCAPES[c] ?? "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0");
-  }) + '"';
-}
-
-// json.dumps(separators=(",", ":"), sort_keys=True, ensure_ascii=True), as Flask's
-// default JSON provider calls it.
-function encode(value: unknown, inArray: boolean): string | undefined {
-  switch (typeof value) {
-    case "string":
-      return asciiString(value);
-    case "number":
-      if (!Number.isFinite(value)) {
-        throw new TypeError(
-          `Cannot serialize ${value} as JSON: store NaN and Infinity as strings or null`,
-        );
-      }
-      return pyStr(value);
-    case "bigint":
-      return value.toString();
-    case "boolean":
-      return value ? "true" : "false";
-    case "undefined":
-      return inArray ? "null" : undefined;
-    case "object": {
-      if (value === null) return "null";
-      if (Array.isArray(value)) {
-        return "[" + value.map((item) => encode(item, true)).join(",") + "]";
-      }
-      if (isPlainObject(value)) {
-        const parts: string[] = [];
-        for (const key of Object.keys(value).sort(compareCodePoints)) {
-          const item = encode(value[key], false);
-          if (item !== undefined) parts.push(asciiString(key) + ":" + item);
-        }
-        return "{" + parts.join(",") + "}";
-      }
-    }
-  }
-  const name = typeof value === "object"
-    ? (value as object).constructor?.name ?? "object"
-    : typeof value;
-  throw new TypeError(
-    `Cannot serialize a ${name} as JSON: use plain objects, arrays, strings, numbers, ` +
-      "booleans, null, Date or Uint8Array, or give it a toJSON method",
-  );
-}
+// Flask writes tagged JSON through its JSON provider, compactly.
+const COMPACT = { separators: [",", ":"] as [string, string] };
+const SHARED_PROVIDER = new DefaultJSONProvider();
 
 /**
  * Flask's `TaggedJSONSerializer`: JSON with tags for types JSON lacks, the format of Flask's
@@ -357,13 +288,10 @@ function encode(value: unknown, inArray: boolean): string | undefined {
  * written as lists), `" u"` UUID, loaded as its canonical string (JavaScript has no UUID
  * type, so strings are written as strings).
  *
- * Where JavaScript differs: numbers have no int/float split, so an integral number is written
- * as an integer (`1`, where Python writes the float `1.0` as `1.0`; both load as `1`), other
- * numbers as Python's `repr` writes them (`1e-05`); `NaN` and `Infinity` are refused
- * (Python writes non-standard JSON for them); integers beyond 2^53 load rounded (a `bigint`
- * is written with all its digits). As with `JSON.stringify`, `undefined` is left out of
- * objects and written as `null` in arrays, and other objects are serialized through their
- * `toJSON` method; an object that has none is refused with a `TypeError`.
+ * The JSON itself is written and read by a {@linkcode JSONProvider} (Flask uses the app's
+ * `app.json`; by default a shared {@linkcode DefaultJSONProvider}), so numbers, `NaN`,
+ * `undefined` and `toJSON` are handled as that provider documents. An object no tag accepts
+ * and JSON cannot hold is refused with a `TypeError`.
  *
  * @example Round trip
  * ```ts
@@ -380,8 +308,16 @@ export class TaggedJSONSerializer {
   /** Tags in the order `tag` tries them. */
   readonly order: JSONTag[] = [];
 
-  /** Creates a serializer with Flask's default tags. */
-  constructor() {
+  /** The provider that writes and reads the JSON text. */
+  readonly json: JSONProvider;
+
+  /**
+   * Creates a serializer with Flask's default tags.
+   *
+   * @param json The provider that writes and reads the JSON text (an app passes its own).
+   */
+  constructor(json: JSONProvider = SHARED_PROVIDER) {
+    this.json = json;
     for (const tagClass of DEFAULT_TAGS) this.register(tagClass);
   }
 
@@ -469,7 +405,7 @@ export class TaggedJSONSerializer {
    *
    * @param value The value (usually the session's plain object).
    * @returns JSON text, ASCII only.
-   * @throws {TypeError} For values JSON cannot hold (see the class notes).
+   * @throws {TypeError} For values neither a tag nor JSON can hold.
    * @example Flask's format
    * ```ts
    * import { TaggedJSONSerializer } from "@phial/phial";
@@ -477,9 +413,7 @@ export class TaggedJSONSerializer {
    * ```
    */
   dumps(value: unknown): string {
-    const text = encode(this.tag(value), false);
-    if (text === undefined) throw new TypeError("Cannot serialize undefined as JSON");
-    return text;
+    return this.json.dumps(this.tag(value), COMPACT);
   }
 
   /**
@@ -495,7 +429,14 @@ export class TaggedJSONSerializer {
    * ```
    */
   loads(text: string): unknown {
-    // The reviver runs on children before their parent, as Flask's _untag_scan does.
-    return JSON.parse(text, (_key, value) => isPlainObject(value) ? this.untag(value) : value);
+    return this.#untagScan(this.json.loads(text));
+  }
+
+  // Children before their parent, as Flask's _untag_scan.
+  #untagScan(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map((item) => this.#untagScan(item));
+    if (!isPlainObject(value)) return value;
+    for (const key of Object.keys(value)) value[key] = this.#untagScan(value[key]);
+    return this.untag(value);
   }
 }

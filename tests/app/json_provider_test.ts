@@ -162,8 +162,11 @@ Deno.test("DefaultJSONProvider.dumps: JavaScript-only values (phial's choice)", 
     json.dumps({ u: new URL("https://example.com/é") }),
     '{"u": "https://example.com/%C3%A9"}',
   );
-  // Numbers print as JavaScript does where Python would print a float's ".0".
-  assert.equal(json.dumps([1.0, 1e-7]), "[1, 1e-7]");
+  // One number type: integral numbers print as Python ints, others as Python's float repr.
+  assert.equal(
+    json.dumps([1.0, 1e-7, 1e21, 0.1, 2 ** 53]),
+    "[1, 1e-07, 1e+21, 0.1, 9007199254740992.0]",
+  );
   // A lone surrogate stays escaped without ensure_ascii, so the text is valid UTF-8.
   assert.equal(json.dumps("\udc00é", { ensureAscii: false }), '"\\udc00é"');
 });
