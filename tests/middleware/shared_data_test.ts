@@ -890,11 +890,30 @@ async function text(body: Body): Promise<string> {
   return parts.join("");
 }
 
-function openFileCount(): number | null {
+/** Runs `fn` with every file `Deno.open` opens meanwhile recorded in `opened`. */
+async function recordingOpens<T>(fn: (opened: Deno.FsFile[]) => Promise<T>): Promise<T> {
+  const realOpen = Deno.open;
+  const opened: Deno.FsFile[] = [];
+  Deno.open = async (...args: Parameters<typeof Deno.open>) => {
+    const file = await realOpen(...args);
+    opened.push(file);
+    return file;
+  };
   try {
-    return [...Deno.readDirSync("/proc/self/fd")].length;
-  } catch {
-    return null;
+    return await fn(opened);
+  } finally {
+    Deno.open = realOpen;
+  }
+}
+
+/** Whether a file is still open: fstat works on an open file only. */
+async function isOpen(file: Deno.FsFile): Promise<boolean> {
+  try {
+    await file.stat();
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.BadResource) return false;
+    throw error;
   }
 }
 
@@ -903,39 +922,43 @@ Deno.test("SharedDataMiddleware streams a large file in chunks and close() close
   const data = Uint8Array.from({ length: size }, (_, i) => (i * 31) & 0xff);
   await Deno.writeFile(`${root}/static/large.bin`, data);
   try {
-    const mw = middleware();
-    const baseline = openFileCount();
-    const { status, headers, body } = await run(mw, environFor("/static/large.bin"));
-    assert.equal(status, "200 OK");
-    assert.deepEqual(headers.find(([name]) => name === "Content-Length"), [
-      "Content-Length",
-      String(size),
-    ]);
-    assert.ok(!Array.isArray(body) && Symbol.asyncIterator in body);
-    if (baseline !== null) assert.equal(openFileCount(), baseline + 1);
-    const chunks: Uint8Array[] = [];
-    for await (const chunk of body as AsyncIterable<Uint8Array>) chunks.push(chunk);
-    assert.ok(chunks.length > 1, `${chunks.length} chunks`);
-    assert.ok(chunks.every((chunk) => chunk.length <= 64 * 1024));
-    const joined = new Uint8Array(size);
-    let offset = 0;
-    for (const chunk of chunks) {
-      joined.set(chunk, offset);
-      offset += chunk.length;
-    }
-    assert.equal(offset, size);
-    assert.deepEqual(joined, data);
-    await body.close!();
-    await body.close!(); // the server calls it once; a second call must be harmless
-    if (baseline !== null) assert.equal(openFileCount(), baseline);
+    await recordingOpens(async (opened) => {
+      const mw = middleware();
+      const { status, headers, body } = await run(mw, environFor("/static/large.bin"));
+      assert.equal(status, "200 OK");
+      assert.deepEqual(headers.find(([name]) => name === "Content-Length"), [
+        "Content-Length",
+        String(size),
+      ]);
+      assert.ok(!Array.isArray(body) && Symbol.asyncIterator in body);
+      assert.equal(opened.length, 1);
+      assert.ok(await isOpen(opened[0]!));
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of body as AsyncIterable<Uint8Array>) chunks.push(chunk);
+      assert.ok(chunks.length > 1, `${chunks.length} chunks`);
+      assert.ok(chunks.every((chunk) => chunk.length <= 64 * 1024));
+      const joined = new Uint8Array(size);
+      let offset = 0;
+      for (const chunk of chunks) {
+        joined.set(chunk, offset);
+        offset += chunk.length;
+      }
+      assert.equal(offset, size);
+      assert.deepEqual(joined, data);
+      await body.close!();
+      await body.close!(); // the server calls it once; a second call must be harmless
+      assert.equal(await isOpen(opened[0]!), false);
 
-    // Abandoned after the first chunk: close() alone releases the file.
-    const second = await run(mw, environFor("/static/large.bin"));
-    const iterator = (second.body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
-    assert.equal((await iterator.next()).value.length, 64 * 1024);
-    await second.body.close!();
-    if (baseline !== null) assert.equal(openFileCount(), baseline);
-    assert.equal((await iterator.next()).done, true);
+      // Abandoned after the first chunk: close() alone releases the file.
+      const second = await run(mw, environFor("/static/large.bin"));
+      const iterator = (second.body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+      assert.equal((await iterator.next()).value.length, 64 * 1024);
+      assert.equal(opened.length, 2);
+      assert.ok(await isOpen(opened[1]!));
+      await second.body.close!();
+      assert.equal(await isOpen(opened[1]!), false);
+      assert.equal((await iterator.next()).done, true);
+    });
   } finally {
     await Deno.remove(`${root}/static/large.bin`);
   }
