@@ -9,3 +9,4 @@ export * from "./json_provider.ts";
 export * from "./tagged_json.ts";
 export * from "./url_safe_serializer.ts";
 export * from "./secure_cookie_session.ts";
+export * from "./session_interface.ts";
