@@ -10,3 +10,4 @@ export * from "./tagged_json.ts";
 export * from "./url_safe_serializer.ts";
 export * from "./secure_cookie_session.ts";
 export * from "./session_interface.ts";
+export * from "./make_response.ts";
