@@ -1,0 +1,713 @@
+/**
+ * `Application`: Flask's `Flask` class for phial. `wsgiApp` is the gateway application the
+ * servers call, and it reads as the seed article walks through Flask: push the request
+ * context, `fullDispatchRequest` (before-request hooks, `dispatchRequest`, the view),
+ * `makeResponse`, `processResponse`, and the response called as a gateway app.
+ *
+ * @module
+ */
+import type { Body, Environ, StartResponse } from "../gateway/types.ts";
+import { reportError } from "../gateway/report_error.ts";
+import {
+  BadRequest,
+  HTTPException,
+  InternalServerError,
+  type ResponseLike,
+} from "../http/exceptions.ts";
+import { urlQuote } from "../http/urls.ts";
+import { Map as UrlMap } from "../routing/map.ts";
+import type { MapAdapter } from "../routing/map_adapter.ts";
+import { RequestRedirect } from "../routing/exceptions.ts";
+import { Rule } from "../routing/rule.ts";
+import { Client, type ClientOptions } from "../wrappers/client.ts";
+import { EnvironBuilder, type EnvironBuilderOptions } from "../wrappers/environ_builder.ts";
+import { Request } from "../wrappers/request.ts";
+import { Response } from "../wrappers/response.ts";
+import { Config, DEFAULT_CONFIG } from "./config.ts";
+import { AppContext, AppCtxGlobals, RequestContext } from "./ctx.ts";
+import { currentAppContext, currentRequestContext } from "./globals.ts";
+import { DefaultJSONProvider, type JSONProvider } from "./json_provider.ts";
+import { viewReturnToResponse } from "./make_response.ts";
+import { type AddUrlRuleOptions, type ErrorHandlerFunction, Scaffold } from "./scaffold.ts";
+import { SecureCookieSessionInterface, type SessionInterface } from "./session_interface.ts";
+import { gotRequestException, requestFinished, requestStarted } from "./signals.ts";
+import { redirectResponse } from "./redirect_response.ts";
+
+/** A `teardownAppcontext` function: gets the error that ended the context, or `null`. */
+export type TeardownAppcontextFunction = (error: unknown) => unknown;
+
+/** Options of {@linkcode Application}: Flask's constructor arguments that apply here. */
+export interface ApplicationOptions {
+  /** The folder relative paths in the config resolve against (default: the module's). */
+  rootPath?: string;
+  /** Match rules against the whole host (`Rule`'s `host` option), as Flask's `host_matching`. */
+  hostMatching?: boolean;
+  /** Match subdomains against `SERVER_NAME`, as Flask's `subdomain_matching`. */
+  subdomainMatching?: boolean;
+}
+
+/** Options of {@linkcode Application.urlFor}: Flask's underscore keywords. */
+export interface UrlForOptions {
+  /** An absolute URL (default: only outside a request, or with `scheme`). */
+  external?: boolean;
+  /** A fragment to append (`#...`), quoted. */
+  anchor?: string;
+  /** The method the rule must accept. */
+  method?: string;
+  /** The scheme of an external URL. */
+  scheme?: string;
+}
+
+const NO_VALUES: Record<string, unknown> = Object.freeze({});
+
+function moduleName(importName: string): string {
+  const path = importName.replace(/[?#].*$/, "");
+  const last = path.slice(path.lastIndexOf("/") + 1);
+  return last.replace(/\.[cm]?[jt]sx?$/, "") || importName;
+}
+
+function moduleFolder(importName: string): string {
+  if (!importName.startsWith("file:")) return Deno.cwd();
+  const path = decodeURIComponent(new URL(importName).pathname);
+  return path.slice(0, path.lastIndexOf("/")) || "/";
+}
+
+/**
+ * A Flask-style application.
+ *
+ * @example The seed article's hello, as a Flask app
+ * ```ts
+ * import { Application } from "@phial/phial";
+ * const app = new Application(import.meta.url);
+ * app.route("/", () => "<h1>Hello, web!</h1>");
+ * app.route("/user/<int:id>", ({ id }) => ({ id }), { methods: ["GET", "POST"] });
+ * const response = await app.testClient().get("/user/42");
+ * response.json; // { id: 42 }
+ * ```
+ */
+export class Application extends Scaffold {
+  /** The app's name: its module's file name without extension. */
+  readonly name: string;
+  /** The settings, with Flask's defaults (`DEBUG`, `SECRET_KEY`, `MAX_CONTENT_LENGTH`...). */
+  readonly config: Config;
+  /** The URL map every route is added to. */
+  readonly urlMap: UrlMap;
+  /** Turns JSON into responses and back (`app.json.dumps`, `jsonify`). */
+  json: JSONProvider;
+  /** Opens and saves the session (a signed cookie by default). */
+  sessionInterface: SessionInterface;
+  /** The request class made for each request. */
+  requestClass: typeof Request = Request;
+  /** The response class views' return values become. */
+  responseClass: typeof Response = Response;
+  /** The class of `g`. */
+  appCtxGlobalsClass: typeof AppCtxGlobals = AppCtxGlobals;
+  /** Match subdomains against `SERVER_NAME`. */
+  subdomainMatching: boolean;
+  /** `beforeFirstRequest` functions, run once before the first request. */
+  readonly beforeFirstRequestFuncs: (() => unknown)[] = [];
+  /** `teardownAppcontext` functions, run when an application context ends. */
+  readonly teardownAppcontextFuncs: TeardownAppcontextFunction[] = [];
+  /** Whether a request has been handled yet. */
+  gotFirstRequest = false;
+  /** The rules that answer `OPTIONS` themselves. */
+  readonly #automaticOptions = new WeakSet<Rule>();
+  #firstRequest: Promise<void> | null = null;
+
+  /**
+   * Creates an application.
+   *
+   * @param importName The defining module, `import.meta.url` (names the app and sets its
+   *   root folder), or a name.
+   * @param options Root folder and host/subdomain matching.
+   */
+  constructor(importName: string, options: ApplicationOptions = {}) {
+    super(importName);
+    this.name = moduleName(importName);
+    this.config = new Config(options.rootPath ?? moduleFolder(importName), DEFAULT_CONFIG);
+    this.urlMap = new UrlMap([], { hostMatching: options.hostMatching ?? false });
+    this.subdomainMatching = options.subdomainMatching ?? false;
+    this.json = new DefaultJSONProvider({ debug: () => this.debug });
+    this.sessionInterface = new SecureCookieSessionInterface();
+  }
+
+  /** `config.DEBUG`. */
+  get debug(): boolean {
+    return this.config.DEBUG === true;
+  }
+  set debug(value: boolean) {
+    this.config.DEBUG = value;
+  }
+
+  /** `config.TESTING`: errors propagate to the test instead of becoming 500s. */
+  get testing(): boolean {
+    return this.config.TESTING === true;
+  }
+  set testing(value: boolean) {
+    this.config.TESTING = value;
+  }
+
+  /** `config.SECRET_KEY`, which signs the session cookie. */
+  get secretKey(): string | Uint8Array | null {
+    return (this.config.SECRET_KEY ?? null) as string | Uint8Array | null;
+  }
+  set secretKey(value: string | Uint8Array | null) {
+    this.config.SECRET_KEY = value;
+  }
+
+  /** `config.PERMANENT_SESSION_LIFETIME`, in seconds. */
+  get permanentSessionLifetime(): number {
+    return this.config.PERMANENT_SESSION_LIFETIME as number;
+  }
+  set permanentSessionLifetime(seconds: number) {
+    this.config.PERMANENT_SESSION_LIFETIME = seconds;
+  }
+
+  /**
+   * Registers a rule, as Flask's `add_url_rule`: the endpoint defaults to the view's name
+   * (an anonymous view's endpoint is the rule string), methods to `["GET"]`, and `OPTIONS`
+   * is answered automatically unless the methods name it or `PROVIDE_AUTOMATIC_OPTIONS` is
+   * off.
+   *
+   * @param rule The rule string.
+   * @param options The endpoint, view, methods and rule options.
+   * @throws {TypeError} When another view already has the endpoint, or methods is a string.
+   */
+  addUrlRule(rule: string, options: AddUrlRuleOptions = {}): void {
+    const {
+      view,
+      endpoint: givenEndpoint,
+      methods: givenMethods,
+      provideAutomaticOptions,
+      ...rest
+    } = options;
+    if (view !== undefined && typeof view !== "function") {
+      throw new TypeError(`The view for ${JSON.stringify(rule)} must be a function`);
+    }
+    const endpoint = givenEndpoint ?? (view?.name || rule);
+    if (typeof givenMethods === "string") {
+      throw new TypeError(
+        'Allowed methods must be a list of strings, for example: { methods: ["POST"] }',
+      );
+    }
+    const methods = new Set([...(givenMethods ?? ["GET"])].map((m) => String(m).toUpperCase()));
+    let automatic = provideAutomaticOptions;
+    if (automatic === undefined) {
+      automatic = !methods.has("OPTIONS") && this.config.PROVIDE_AUTOMATIC_OPTIONS !== false;
+    }
+    if (automatic) methods.add("OPTIONS");
+    const ruleObject = new Rule(rule, { ...rest, endpoint, methods });
+    if (view !== undefined) {
+      const existing = this.viewFunctions[endpoint];
+      if (existing !== undefined && existing !== view) {
+        throw new TypeError(
+          `View function mapping is overwriting an existing endpoint function: ${endpoint} ` +
+            "(give the view a unique endpoint option)",
+        );
+      }
+    }
+    this.urlMap.add(ruleObject);
+    if (automatic) this.#automaticOptions.add(ruleObject);
+    if (view !== undefined) this.viewFunctions[endpoint] = view;
+  }
+
+  /**
+   * Runs `fn` once, before the first request is handled (`beforeFirstRequest`).
+   *
+   * @param fn The function.
+   * @returns It.
+   */
+  beforeFirstRequest<F extends () => unknown>(fn: F): F {
+    if (typeof fn !== "function") throw new TypeError("beforeFirstRequest(fn) needs a function");
+    this.beforeFirstRequestFuncs.push(fn);
+    return fn;
+  }
+
+  /**
+   * Runs `fn` whenever an application context ends (every request's, too).
+   *
+   * @param fn The function; it gets the error that ended the context, or `null`.
+   * @returns It.
+   */
+  teardownAppcontext<F extends TeardownAppcontextFunction>(fn: F): F {
+    if (typeof fn !== "function") throw new TypeError("teardownAppcontext(fn) needs a function");
+    this.teardownAppcontextFuncs.push(fn);
+    return fn;
+  }
+
+  // --- contexts ------------------------------------------------------------------------
+
+  /**
+   * A new application context (`with app.app_context():` is `await app.appContext().run(fn)`).
+   *
+   * @returns The context.
+   */
+  appContext(): AppContext {
+    return new AppContext(this);
+  }
+
+  /**
+   * A new request context for an environ.
+   *
+   * @param environ The environ.
+   * @returns The context.
+   */
+  requestContext(environ: Environ): RequestContext {
+    return new RequestContext(this, environ);
+  }
+
+  /**
+   * A request context for a request built with `EnvironBuilder`'s options, for tests:
+   * `await app.testRequestContext("/?q=1").run(() => request.args.get("q"))`.
+   *
+   * @param path The path (and query).
+   * @param options `EnvironBuilder`'s options (method, headers, data, json, ...).
+   * @returns The context.
+   */
+  testRequestContext(path: string = "/", options: EnvironBuilderOptions = {}): RequestContext {
+    return this.requestContext(new EnvironBuilder(path, options).getEnviron());
+  }
+
+  /**
+   * A test client that runs requests through `wsgiApp` with no socket, with a cookie jar.
+   *
+   * @param options Client options (`followRedirects`...).
+   * @returns The client.
+   */
+  testClient(options?: ClientOptions): Client {
+    return new Client(this, options);
+  }
+
+  /**
+   * The request object for an environ, with the app's body limits
+   * (`MAX_CONTENT_LENGTH`, `MAX_FORM_MEMORY_SIZE`, `MAX_FORM_PARTS`, `TRUSTED_HOSTS`).
+   *
+   * @param environ The environ.
+   * @returns The request.
+   */
+  makeRequest(environ: Environ): Request {
+    const config = this.config;
+    return new this.requestClass(environ, {
+      maxContentLength: config.MAX_CONTENT_LENGTH as number | null,
+      maxFormMemorySize: config.MAX_FORM_MEMORY_SIZE as number | null,
+      maxFormParts: config.MAX_FORM_PARTS as number | null,
+      trustedHosts: config.TRUSTED_HOSTS as string[] | null,
+    });
+  }
+
+  /**
+   * The URL adapter for a request (bound to its environ), or without one (bound to
+   * `SERVER_NAME`, `APPLICATION_ROOT` and `PREFERRED_URL_SCHEME` when `SERVER_NAME` is set).
+   *
+   * @param request The request, or `null`.
+   * @returns The adapter, or `null` without a request and without `SERVER_NAME`.
+   */
+  createUrlAdapter(request: Request | null): MapAdapter | null {
+    const serverName = (this.config.SERVER_NAME ?? null) as string | null;
+    if (request !== null) {
+      const subdomain = this.urlMap.hostMatching || this.subdomainMatching
+        ? undefined
+        : (this.urlMap.defaultSubdomain || "");
+      return this.urlMap.bindToEnviron(request.environ, {
+        ...(serverName === null ? {} : { serverName }),
+        ...(subdomain === undefined ? {} : { subdomain }),
+      });
+    }
+    if (serverName === null) return null;
+    return this.urlMap.bind(serverName, {
+      scriptName: (this.config.APPLICATION_ROOT ?? "/") as string,
+      urlScheme: (this.config.PREFERRED_URL_SCHEME ?? "http") as string,
+    });
+  }
+
+  // --- the pipeline --------------------------------------------------------------------
+
+  /**
+   * The gateway application, as Flask's `wsgi_app`: makes the request context, runs
+   * `fullDispatchRequest` in it (or `handleException` when that fails), pops the context,
+   * and calls the response as a gateway app. Wrap it for middleware:
+   * `app.wsgiApp = new ProxyFix(app.wsgiApp)`.
+   *
+   * @param environ The request.
+   * @param startResponse Begins the response.
+   * @returns The response body.
+   */
+  wsgiApp(environ: Environ, startResponse: StartResponse): Promise<Body> {
+    const ctx = this.requestContext(environ);
+    return ctx.run(async () => {
+      let response: ResponseLike;
+      try {
+        response = await this.fullDispatchRequest();
+      } catch (error) {
+        response = await this.handleException(error);
+      }
+      return response.wsgiApp(environ, startResponse);
+    });
+  }
+
+  /**
+   * Dispatches the request with its hooks, as Flask's `full_dispatch_request`: the first
+   * request's functions, `requestStarted`, `preprocessRequest`, then `dispatchRequest`;
+   * errors go to `handleUserException`; the result goes through `finalizeRequest`.
+   *
+   * @returns The response.
+   */
+  async fullDispatchRequest(): Promise<Response> {
+    let rv: unknown;
+    try {
+      await this.tryTriggerBeforeFirstRequestFunctions();
+      requestStarted.send(this);
+      rv = await this.preprocessRequest();
+      if (rv === undefined || rv === null) rv = await this.dispatchRequest();
+    } catch (error) {
+      rv = await this.handleUserException(error);
+    }
+    return await this.finalizeRequest(rv);
+  }
+
+  /** Runs the `beforeFirstRequest` functions, once, before the first request. */
+  async tryTriggerBeforeFirstRequestFunctions(): Promise<void> {
+    if (this.gotFirstRequest) return;
+    this.#firstRequest ??= (async () => {
+      for (const fn of this.beforeFirstRequestFuncs) await fn();
+      this.gotFirstRequest = true;
+    })();
+    await this.#firstRequest;
+  }
+
+  /**
+   * Runs the URL value preprocessors, then the `beforeRequest` functions; the first of
+   * these to return a value ends the request with it.
+   *
+   * @returns That value, or `undefined` to go on to the view.
+   */
+  async preprocessRequest(): Promise<unknown> {
+    const request = this.#requestContext().request;
+    for (const fn of this.urlValuePreprocessors.get(null) ?? []) {
+      fn(request.endpoint, request.viewArgs);
+    }
+    for (const fn of this.beforeRequestFuncs.get(null) ?? []) {
+      const rv = await fn();
+      if (rv !== undefined && rv !== null) return rv;
+    }
+    return undefined;
+  }
+
+  /**
+   * Calls the matched view with the URL's values, as Flask's `dispatch_request`; a routing
+   * error (404, 405, redirect) is thrown, and `OPTIONS` on a rule with automatic options is
+   * answered by `makeDefaultOptionsResponse`.
+   *
+   * @returns What the view returned.
+   */
+  dispatchRequest(): unknown {
+    const request = this.#requestContext().request;
+    if (request.routingException !== null) this.raiseRoutingException(request);
+    const rule = request.urlRule as Rule;
+    if (request.method === "OPTIONS" && this.#automaticOptions.has(rule)) {
+      return this.makeDefaultOptionsResponse();
+    }
+    const view = this.viewFunctions[rule.endpoint];
+    if (view === undefined) {
+      throw new Error(
+        `No view is registered for the endpoint ${JSON.stringify(rule.endpoint)}: ` +
+          "give the rule a view, or register one with app.endpoint(name, view)",
+      );
+    }
+    return view(request.viewArgs ?? NO_VALUES);
+  }
+
+  /**
+   * Throws the request's routing error (Flask's `raise_routing_exception`).
+   *
+   * @param request The request.
+   */
+  raiseRoutingException(request: Request): never {
+    throw request.routingException;
+  }
+
+  /**
+   * The automatic answer to `OPTIONS`: an empty response whose `Allow` lists the methods
+   * the URL accepts.
+   *
+   * @returns The response.
+   */
+  makeDefaultOptionsResponse(): Response {
+    const adapter = this.#requestContext().urlAdapter!;
+    const response = new this.responseClass();
+    response.allow.update(adapter.allowedMethods());
+    return response;
+  }
+
+  /**
+   * Turns what a view returned into a response (see API.md's rules: strings, bytes,
+   * objects and arrays as JSON, responses, `[body, status, headers]` arrays, gateway apps,
+   * iterables and streams). An HTTP error becomes its error page.
+   *
+   * @param rv The view's return value.
+   * @returns The response.
+   */
+  makeResponse(rv: unknown): Response | Promise<Response> {
+    const ctx = currentRequestContext();
+    const environ = ctx?.request.environ ??
+      new EnvironBuilder("/").getEnviron();
+    if (rv instanceof HTTPException) rv = rv.getResponse(environ);
+    return viewReturnToResponse(rv, {
+      responseClass: this.responseClass,
+      json: this.json,
+      environ,
+      endpoint: ctx?.request.endpoint ?? null,
+    });
+  }
+
+  /**
+   * Runs the `afterRequest` functions (last registered first) and saves the session, as
+   * Flask's `process_response`.
+   *
+   * @param response The response.
+   * @returns The response to send.
+   */
+  async processResponse(response: Response): Promise<Response> {
+    const ctx = this.#requestContext();
+    const after = this.afterRequestFuncs.get(null) ?? [];
+    for (let i = after.length - 1; i >= 0; i--) {
+      const rv = await after[i]!(response);
+      if (!(rv instanceof Response)) {
+        throw new TypeError(
+          "An afterRequest function must return the response (or a replacement Response)",
+        );
+      }
+      response = rv;
+    }
+    const session = ctx.session;
+    if (session !== null && !this.sessionInterface.isNullSession(session)) {
+      await this.sessionInterface.saveSession(this, session, response);
+    }
+    return response;
+  }
+
+  /**
+   * Makes the response and runs `processResponse` and `requestFinished`, as Flask's
+   * `finalize_request`; when finishing an error's response fails, the error is logged and
+   * the response sent as it is.
+   *
+   * @param rv What the view (or an error handler) returned.
+   * @param fromErrorHandler Whether `rv` came from handling an unhandled error.
+   * @returns The response.
+   */
+  async finalizeRequest(rv: unknown, fromErrorHandler: boolean = false): Promise<Response> {
+    let response = await this.makeResponse(rv);
+    try {
+      response = await this.processResponse(response);
+      requestFinished.send(this, { response });
+    } catch (error) {
+      if (!fromErrorHandler) throw error;
+      this.logException(error, "Request finalizing failed with an error while handling an error");
+    }
+    return response;
+  }
+
+  /**
+   * Handles an error from dispatching: an HTTP error goes to `handleHttpException`, other
+   * errors to their registered handler; an error nobody handles is thrown on.
+   *
+   * @param error The error.
+   * @returns What the handler returned.
+   */
+  async handleUserException(error: unknown): Promise<unknown> {
+    if (error instanceof HTTPException && !this.trapHttpException(error)) {
+      return await this.handleHttpException(error);
+    }
+    const handler = this.findErrorHandler(error);
+    if (handler === null) throw error;
+    return await handler(error);
+  }
+
+  /**
+   * Handles an HTTP error with its registered handler, or answers with the error itself
+   * (its error page); redirects from routing are never handled.
+   *
+   * @param error The HTTP error.
+   * @returns What the handler returned, or the error.
+   */
+  async handleHttpException(error: HTTPException): Promise<unknown> {
+    if (!error.code || error instanceof RequestRedirect) return error;
+    const handler = this.findErrorHandler(error);
+    if (handler === null) return error;
+    return await handler(error);
+  }
+
+  /**
+   * Whether an HTTP error should be treated as an unhandled error (for debugging):
+   * `TRAP_HTTP_EXCEPTIONS`, or `TRAP_BAD_REQUEST_ERRORS` for bad requests.
+   *
+   * @param error The HTTP error.
+   * @returns `true` to trap it.
+   */
+  trapHttpException(error: HTTPException): boolean {
+    if (this.config.TRAP_HTTP_EXCEPTIONS) return true;
+    const trapBadRequest = this.config.TRAP_BAD_REQUEST_ERRORS;
+    return trapBadRequest === true && error instanceof BadRequest;
+  }
+
+  /**
+   * Handles an error nothing else handled, as Flask's `handle_exception`: sends
+   * `gotRequestException`, throws it on when `PROPAGATE_EXCEPTIONS` (or testing or debug)
+   * says so, else logs it and answers 500 (through a 500 handler, if one is registered).
+   *
+   * @param error The error.
+   * @returns The 500 response.
+   */
+  async handleException(error: unknown): Promise<Response> {
+    gotRequestException.send(this, { exception: error });
+    let propagate = this.config.PROPAGATE_EXCEPTIONS as boolean | null;
+    if (propagate === null || propagate === undefined) propagate = this.testing || this.debug;
+    if (propagate) throw error;
+    const ctx = currentRequestContext();
+    this.logException(
+      error,
+      ctx === null ? "Exception" : `Exception on ${ctx.request.path} [${ctx.request.method}]`,
+    );
+    let serverError: unknown = new InternalServerError(undefined, undefined, error);
+    const handler = this.findErrorHandler(serverError);
+    if (handler !== null) serverError = await handler(serverError);
+    return await this.finalizeRequest(serverError, true);
+  }
+
+  /**
+   * Logs an error to the request's `wsgi.errors` (or the console outside a request).
+   *
+   * @param error The error.
+   * @param what What was going on.
+   */
+  logException(error: unknown, what: string): void {
+    const ctx = currentRequestContext();
+    if (ctx !== null) reportError(ctx.request.environ, what, error);
+    else console.error(what, error);
+  }
+
+  /**
+   * The handler registered for an error: by status code first, then for any code; within
+   * each, for the error's class or the nearest of its parent classes.
+   *
+   * @param error The error.
+   * @returns The handler, or `null`.
+   */
+  findErrorHandler(error: unknown): ErrorHandlerFunction | null {
+    if (error === null || typeof error !== "object") return null;
+    const code = error instanceof HTTPException && error.code ? error.code : null;
+    const scope = this.errorHandlerSpec.get(null);
+    if (scope === undefined) return null;
+    for (const c of code === null ? [null] : [code, null]) {
+      const byClass = scope.get(c);
+      if (byClass === undefined) continue;
+      // deno-lint-ignore ban-types
+      for (let cls: Function | null = error.constructor; cls; cls = Object.getPrototypeOf(cls)) {
+        const handler = byClass.get(cls as never);
+        if (handler !== undefined) return handler;
+        if (cls === Object || cls === Function.prototype) break;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Runs the `teardownRequest` functions (last registered first); their own errors are
+   * logged, not thrown.
+   *
+   * @param error The error that ended the request, or `null`.
+   */
+  async doTeardownRequest(error: unknown = null): Promise<void> {
+    const fns = this.teardownRequestFuncs.get(null) ?? [];
+    for (let i = fns.length - 1; i >= 0; i--) await fns[i]!(error);
+  }
+
+  /**
+   * Runs the `teardownAppcontext` functions (last registered first).
+   *
+   * @param error The error that ended the context, or `null`.
+   */
+  async doTeardownAppcontext(error: unknown = null): Promise<void> {
+    const fns = this.teardownAppcontextFuncs;
+    for (let i = fns.length - 1; i >= 0; i--) await fns[i]!(error);
+  }
+
+  // --- URLs ------------------------------------------------------------------------------
+
+  /**
+   * A redirect response built with the app's response class (Flask's `app.redirect`).
+   *
+   * @param location Where to send the client.
+   * @param code The status: 302 by default.
+   * @returns The response.
+   */
+  redirect(location: string, code: number = 302): Response {
+    return redirectResponse(location, code, this.responseClass);
+  }
+
+  /**
+   * Builds the URL of an endpoint, as Flask's `url_for`: relative inside a request,
+   * absolute outside one (which needs `SERVER_NAME`); unknown values become the query.
+   *
+   * @param endpoint The endpoint.
+   * @param values The rule's values, plus any for the query.
+   * @param options `external`, `anchor`, `method`, `scheme` (Flask's `_external`...).
+   * @returns The URL.
+   */
+  urlFor(
+    endpoint: string,
+    values: Record<string, unknown> = {},
+    options: UrlForOptions = {},
+  ): string {
+    const requestCtx = currentRequestContext();
+    let adapter: MapAdapter | null;
+    let external = options.external;
+    if (requestCtx !== null) {
+      adapter = requestCtx.urlAdapter;
+      external ??= options.scheme !== undefined;
+    } else {
+      adapter = currentAppContext()?.urlAdapter ?? this.createUrlAdapter(null);
+      if (adapter === null) {
+        throw new Error(
+          "Unable to build URLs outside an active request without SERVER_NAME configured. " +
+            "Also configure APPLICATION_ROOT and PREFERRED_URL_SCHEME as needed.",
+        );
+      }
+      external ??= true;
+    }
+    if (options.scheme !== undefined && !external) {
+      throw new TypeError("When giving a scheme, external must be true");
+    }
+    const copy = { ...values };
+    this.injectUrlDefaults(endpoint, copy);
+    let rv = adapter!.build(endpoint, copy, {
+      ...(options.method === undefined ? {} : { method: options.method }),
+      ...(options.scheme === undefined ? {} : { urlScheme: options.scheme }),
+      forceExternal: external,
+    });
+    if (options.anchor !== undefined) {
+      rv += "#" + urlQuote(options.anchor, "%!#$&'()*+,/:;=?@");
+    }
+    return rv;
+  }
+
+  /**
+   * Runs the `urlDefaults` functions on values `urlFor` is about to build with.
+   *
+   * @param endpoint The endpoint.
+   * @param values The values; changed in place.
+   */
+  injectUrlDefaults(endpoint: string, values: Record<string, unknown>): void {
+    for (const fn of this.urlDefaultFunctions.get(null) ?? []) fn(endpoint, values);
+  }
+
+  #requestContext(): RequestContext {
+    const ctx = currentRequestContext();
+    if (ctx === null || ctx.app !== this) {
+      throw new Error(
+        "Working outside of request context: this needs a request of this application",
+      );
+    }
+    return ctx;
+  }
+}
