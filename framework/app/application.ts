@@ -129,6 +129,8 @@ export class Application extends Scaffold {
     this.subdomainMatching = options.subdomainMatching ?? false;
     this.json = new DefaultJSONProvider({ debug: () => this.debug });
     this.sessionInterface = new SecureCookieSessionInterface();
+    // Bound, as Python's bound method: `app.wsgiApp = new ProxyFix(app.wsgiApp)` works.
+    this.wsgiApp = this.wsgiApp.bind(this);
   }
 
   /** `config.DEBUG`. */
@@ -332,7 +334,7 @@ export class Application extends Scaffold {
    * @param startResponse Begins the response.
    * @returns The response body.
    */
-  wsgiApp(environ: Environ, startResponse: StartResponse): Promise<Body> {
+  wsgiApp(environ: Environ, startResponse: StartResponse): Body | Promise<Body> {
     const ctx = this.requestContext(environ);
     return ctx.run(async () => {
       let response: ResponseLike;

@@ -14,6 +14,7 @@ import {
 import { jsonify, makeResponse, redirect, urlFor } from "../../framework/app/helpers.ts";
 import { NotFound } from "../../framework/http/exceptions.ts";
 import { startServer } from "../../framework/server/serve.ts";
+import { ProxyFix } from "../../framework/middleware/proxy_fix.ts";
 
 function allow(value: string | undefined): string[] {
   return (value ?? "").split(", ").filter((m) => m !== "").sort();
@@ -314,4 +315,14 @@ Deno.test("An Application is served by the reference server, as the seed article
   } finally {
     await server.shutdown();
   }
+});
+
+Deno.test("Flask's idiom app.wsgiApp = new ProxyFix(app.wsgiApp) works on an Application", async () => {
+  const app = new Application(import.meta.url);
+  app.route("/", () => `${request.remoteAddr} ${request.scheme}`);
+  app.wsgiApp = new ProxyFix(app.wsgiApp, { xFor: 1, xProto: 1 });
+  const response = await app.testClient().get("/", {
+    headers: { "X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https" },
+  });
+  assert.equal(response.text, "203.0.113.9 https");
 });
