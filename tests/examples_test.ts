@@ -6,6 +6,7 @@ import { app as hello, application } from "../examples/hello.ts";
 import { app as classApp, Application } from "../examples/class_app.ts";
 import { app as streaming } from "../examples/streaming.ts";
 import { app as timed, timing } from "../examples/middleware.ts";
+import { app as flaskApp } from "../examples/flask_app.ts";
 import type { AppObject, WsgiApp } from "../framework/gateway/types.ts";
 import { serve } from "../framework/server/serve.ts";
 import type { EngineName } from "../framework/server/types.ts";
@@ -107,3 +108,33 @@ Deno.test("examples/middleware.ts timing() passes excInfo through to startRespon
     ["500 Internal Server Error", ["X-Response-Time"], "the error"],
   ]);
 });
+
+for (const engine of ENGINES) {
+  Deno.test(`[${engine}] examples/flask_app.ts routes, builds URLs, redirects and keeps a session`, async () => {
+    await served(engine, flaskApp, async (base) => {
+      const home = await fetch(base + "/");
+      assert.equal(await home.text(), "<h1>Hello, web!</h1>");
+      assert.equal(home.headers.get("x-powered-by"), "phial");
+      assert.deepEqual(await (await fetch(base + "/user/41")).json(), { id: 41, next: "/user/42" });
+      const moved = await fetch(base + "/old-home", { redirect: "manual" });
+      assert.equal(moved.status, 302);
+      assert.equal(moved.headers.get("location"), "/");
+      await moved.body?.cancel();
+      const first = await fetch(base + "/visits");
+      assert.equal(await first.text(), "visit 1");
+      const cookie = first.headers.get("set-cookie")!.split(";")[0]!;
+      const second = await fetch(base + "/visits", { headers: { cookie } });
+      assert.equal(await second.text(), "visit 2");
+      const echoed = await fetch(base + "/echo", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ text: "hi" }),
+      });
+      assert.equal(echoed.status, 201);
+      assert.deepEqual(await echoed.json(), { echoed: "hi" });
+      const missing = await fetch(base + "/missing");
+      assert.equal(missing.status, 404);
+      assert.deepEqual(await missing.json(), { error: "nothing at /missing" });
+    });
+  });
+}
