@@ -1976,3 +1976,249 @@ Deno.test("API §3: DispatcherMiddleware, ProxyFix and SharedDataMiddleware from
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+// ---------------------------------------------------------------------------------------
+// §3 The application (Flask)
+// ---------------------------------------------------------------------------------------
+
+Deno.test("API §3: the Application example, through wsgiApp(environ, startResponse)", async () => {
+  const face = await import("../mod.ts");
+  const { Application } = face;
+  class MyError extends Error {}
+  const listItems = () => ["a", "b"];
+  const createItem = () => ["created", 201];
+  const about = () => "about";
+  const calls: string[] = [];
+  const app = new Application(import.meta.url);
+  app.route("/", () => "Hello World"); // GET, HEAD, OPTIONS
+  app.route("/user/<int:id>", ({ id }) => ({ id }), { methods: ["GET", "POST"] });
+  app.get("/items", listItems);
+  app.post("/items", createItem);
+  app.put("/items", createItem, { endpoint: "putItem" });
+  app.patch("/items", createItem, { endpoint: "patchItem" });
+  app.delete("/items", createItem, { endpoint: "deleteItem" });
+  app.addUrlRule("/about", { endpoint: "about", view: about });
+  app.route("/mine", () => {
+    throw new MyError("mine");
+  });
+  app.beforeRequest(() => void calls.push("before"));
+  app.afterRequest((response) => (calls.push("after"), response));
+  app.teardownRequest((error) => void calls.push(`teardown ${error}`));
+  app.beforeFirstRequest(() => void calls.push("first"));
+  app.errorHandler(404, () => ["no such page", 404]);
+  app.errorHandler(MyError, (e) => [`handled ${e.message}`, 400]);
+
+  const run = (path: string, method = "GET") => callApp(app.wsgiApp, env(path, { method }));
+  assert.deepEqual(await run("/"), {
+    status: "200 OK",
+    headers: [["Content-Type", "text/html; charset=utf-8"], ["Content-Length", "11"]],
+    body: "Hello World",
+  });
+  assert.equal((await run("/user/42")).body, '{"id":42}\n');
+  assert.equal((await run("/items")).body, '["a","b"]\n');
+  assert.equal((await run("/items", "POST")).status, "201 CREATED");
+  assert.equal((await run("/items", "DELETE")).status, "201 CREATED");
+  assert.equal((await run("/about")).body, "about");
+  assert.deepEqual(
+    [(await run("/missing")).status, (await run("/missing")).body],
+    ["404 NOT FOUND", "no such page"],
+  );
+  assert.equal((await run("/mine")).body, "handled mine");
+  assert.equal((await run("/", "OPTIONS")).status, "200 OK");
+  assert.deepEqual(calls.slice(0, 5), ["first", "before", "after", "teardown null", "before"]);
+  // Flask's pipeline, by its names.
+  for (
+    const name of [
+      "wsgiApp",
+      "requestContext",
+      "fullDispatchRequest",
+      "tryTriggerBeforeFirstRequestFunctions",
+      "preprocessRequest",
+      "dispatchRequest",
+      "makeResponse",
+      "processResponse",
+      "handleUserException",
+      "handleException",
+      "appContext",
+      "testRequestContext",
+      "testClient",
+    ] as const
+  ) {
+    assert.equal(typeof app[name], "function", name);
+  }
+  for (const name of ["requestStarted", "requestFinished"] as const) {
+    assert.equal(typeof face[name].send, "function");
+  }
+});
+
+Deno.test("API §3: what a view may return", async () => {
+  const { Application } = await import("../mod.ts");
+  const app = new Application(import.meta.url);
+  const hello: WsgiApp = (_e, sr) => (sr("200 OK", [["Content-Type", "text/plain"]]), ["wsgi"]);
+  const views: [string, () => unknown, number, string, string][] = [
+    ["/string", () => "text", 200, "text/html; charset=utf-8", "text"],
+    ["/bytes", () => encoder.encode("raw"), 200, "text/html; charset=utf-8", "raw"],
+    ["/object", () => ({ a: 1 }), 200, "application/json", '{"a":1}\n'],
+    ["/array", () => [1, 2, 3], 200, "application/json", "[1,2,3]\n"],
+    [
+      "/phial",
+      () => new Response("phial", { status: 202 }),
+      202,
+      "text/plain; charset=utf-8",
+      "phial",
+    ],
+    [
+      "/fetch",
+      () => new globalThis.Response("fetched", { status: 203 }),
+      203,
+      "text/plain;charset=UTF-8",
+      "fetched",
+    ],
+    ["/wsgi", () => hello, 200, "text/plain", "wsgi"],
+    ["/iterable", () => ["a", "b"][Symbol.iterator](), 200, "text/html; charset=utf-8", "ab"],
+    [
+      "/async",
+      () =>
+        (async function* () {
+          yield "x";
+          yield "y";
+        })(),
+      200,
+      "text/html; charset=utf-8",
+      "xy",
+    ],
+    [
+      "/stream",
+      () =>
+        new ReadableStream({
+          start(c) {
+            c.enqueue(encoder.encode("s"));
+            c.close();
+          },
+        }),
+      200,
+      "text/html; charset=utf-8",
+      "s",
+    ],
+    ["/status", () => ["made", 201], 201, "text/html; charset=utf-8", "made"],
+    ["/headers", () => ["h", { "X-A": "1" }], 200, "text/html; charset=utf-8", "h"],
+    ["/both", () => ["b", "202 Accepted", [["X-B", "2"]]], 202, "text/html; charset=utf-8", "b"],
+  ];
+  for (const [path, view] of views) app.route(path, view, { endpoint: path });
+  const client = app.testClient();
+  for (const [path, , status, type, body] of views) {
+    const response = await client.get(path);
+    assert.equal(response.statusCode, status, path);
+    assert.equal(response.headers.get("Content-Type"), type, path);
+    assert.equal(response.text, body, path);
+  }
+  assert.equal((await client.get("/headers")).headers.get("X-A"), "1");
+  assert.equal((await client.get("/both")).headers.get("X-B"), "2");
+  app.route("/nothing", function nothing() {
+    return undefined;
+  });
+  app.testing = true;
+  await assert.rejects(client.get("/nothing"), /'nothing' did not return a valid response/);
+});
+
+Deno.test("API §3: context locals, g, currentApp, session, and the context helpers", async () => {
+  const face = await import("../mod.ts");
+  const { Application, currentApp, g, hasAppContext, hasRequestContext, request, session } = face;
+  const app = new Application(import.meta.url);
+  app.secretKey = "s3cret";
+  app.route("/", async () => {
+    g.user = "ann";
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    session.set("seen", true);
+    return `${request.method} ${request.path} ${g.user} ${currentApp.name} ${hasRequestContext()}`;
+  });
+  const response = await app.testClient().get("/");
+  assert.equal(response.text, "GET / ann api_contract_test true");
+  assert.match(response.headers.get("Set-Cookie")!, /^session=/);
+  assert.equal(hasAppContext(), false);
+  assert.equal(await app.appContext().run(() => hasAppContext() && !hasRequestContext()), true);
+  assert.equal(
+    await app.testRequestContext("/x", { query: { q: "1" } }).run(() => request.args.get("q")),
+    "1",
+  );
+  // The session object's API.
+  await app.testRequestContext("/").run(() => {
+    session.set("a", 1);
+    assert.equal(session.get("a"), 1);
+    assert.equal(session.has("a"), true);
+    session.delete("a");
+    assert.equal(session.has("a"), false);
+    session.clear();
+    assert.equal(session.modified, true);
+    session.permanent = true;
+    assert.equal(session.permanent, true);
+  });
+});
+
+Deno.test("API §3: the helpers urlFor, redirect, jsonify, makeResponse and abort", async () => {
+  const { Application, urlFor, redirect, jsonify, makeResponse, abort } = await import("../mod.ts");
+  const app = new Application(import.meta.url);
+  app.route("/user/<int:id>", function user() {
+    return "u";
+  });
+  app.route("/to", () => redirect(urlFor("user", { id: 7, _anchor: "top" }), 301));
+  app.route("/j", () => jsonify({ ok: true }));
+  app.route("/m", () => makeResponse("m", 418));
+  app.route("/a", () => abort(403));
+  const client = app.testClient();
+  const to = await client.get("/to");
+  assert.equal(to.statusCode, 301);
+  assert.equal(to.headers.get("Location"), "/user/7#top");
+  assert.deepEqual((await client.get("/j")).json, { ok: true });
+  assert.equal((await client.get("/m")).statusCode, 418);
+  assert.equal((await client.get("/a")).statusCode, 403);
+  const external = await app.testRequestContext("/").run(() =>
+    urlFor("user", { id: 1, _external: true, _scheme: "https", _method: "GET" })
+  );
+  assert.equal(external, "https://localhost/user/1");
+});
+
+Deno.test("API §3: app.config is a Config with Flask's keys; signals connect, disconnect, send", async () => {
+  const face = await import("../mod.ts");
+  const app = new face.Application(import.meta.url);
+  assert.ok(app.config instanceof face.Config);
+  for (
+    const key of [
+      "DEBUG",
+      "TESTING",
+      "SECRET_KEY",
+      "MAX_CONTENT_LENGTH",
+      "SESSION_COOKIE_NAME",
+      "SERVER_NAME",
+      "APPLICATION_ROOT",
+      "PREFERRED_URL_SCHEME",
+      "PROPAGATE_EXCEPTIONS",
+    ]
+  ) {
+    assert.ok(key in app.config, key);
+  }
+  app.config.fromMapping({ DEBUG: true, lower: 1 });
+  assert.equal(app.debug, true);
+  assert.equal("lower" in app.config, false);
+  for (
+    const name of [
+      "requestStarted",
+      "requestFinished",
+      "gotRequestException",
+      "requestTearingDown",
+      "appcontextPushed",
+      "appcontextPopped",
+      "appcontextTearingDown",
+      "messageFlashed",
+    ] as const
+  ) {
+    const signal = face[name] as unknown as InstanceType<typeof face.Signal>;
+    const seen: unknown[] = [];
+    const receiver = (sender: unknown) => void seen.push(sender);
+    signal.connect(receiver);
+    signal.send("me", {});
+    signal.disconnect(receiver);
+    signal.send("again", {});
+    assert.deepEqual(seen, ["me"], name);
+  }
+});
