@@ -2064,7 +2064,7 @@ Deno.test("API §3: what a view may return", async () => {
       "/phial",
       () => new Response("phial", { status: 202 }),
       202,
-      "text/plain; charset=utf-8",
+      "text/html; charset=utf-8",
       "phial",
     ],
     [
