@@ -17,3 +17,6 @@ export * from "./globals.ts";
 export * from "./application.ts";
 export * from "./redirect_response.ts";
 export * from "./helpers.ts";
+export * from "./flashing.ts";
+export * from "./send_file.ts";
+export * from "./stream_with_context.ts";

@@ -14,6 +14,7 @@ import { guessType } from "../http/mimetypes.ts";
 import { getContentType } from "../wrappers/content_type.ts";
 import { pyFloatRepr } from "../http/python_text.ts";
 import { safeJoin } from "../http/safe_join.ts";
+import { FileBody } from "../wrappers/file_body.ts";
 import { fnmatchRegExp, normcase } from "./fnmatch.ts";
 
 /** Options of {@linkcode SharedDataMiddleware}: Werkzeug's keyword arguments. */
@@ -51,8 +52,6 @@ interface Found {
   info: Deno.FileInfo | null;
 }
 
-// Deno's file reads hand back at most 64 KiB at a time; asking for more gains nothing.
-const CHUNK_SIZE = 64 * 1024;
 const IS_WINDOWS = Deno.build.os === "windows";
 const encoder = new TextEncoder();
 
@@ -234,45 +233,6 @@ export class SharedDataMiddleware extends CallableApp {
       throw error;
     }
     return new FileBody(file, size);
-  }
-}
-
-/**
- * A file's bytes as body chunks, at most `size` of them: Content-Length was sent, and a file
- * that grew since must not break the response's framing.
- */
-class FileBody implements AsyncIterable<Uint8Array> {
-  #file: Deno.FsFile | null;
-  #remaining: number;
-
-  constructor(file: Deno.FsFile, size: number) {
-    this.#file = file;
-    this.#remaining = size;
-  }
-
-  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
-    try {
-      while (this.#remaining > 0 && this.#file !== null) {
-        const buffer = new Uint8Array(Math.min(CHUNK_SIZE, this.#remaining));
-        const read = await this.#file.read(buffer);
-        if (read === null) break;
-        this.#remaining -= read;
-        yield buffer.subarray(0, read);
-      }
-    } finally {
-      this.close();
-    }
-  }
-
-  close(): void {
-    const file = this.#file;
-    this.#file = null;
-    if (file === null) return;
-    try {
-      file.close();
-    } catch {
-      // Already closed by the runtime: nothing left to release.
-    }
   }
 }
 

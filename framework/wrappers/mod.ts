@@ -17,3 +17,4 @@ export * from "./response.ts";
 export * from "./client.ts";
 export * from "./form_parser.ts";
 export * from "./request.ts";
+export * from "./file_body.ts";
