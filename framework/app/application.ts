@@ -32,6 +32,12 @@ import { type AddUrlRuleOptions, type ErrorHandlerFunction, Scaffold } from "./s
 import { SecureCookieSessionInterface, type SessionInterface } from "./session_interface.ts";
 import { gotRequestException, requestFinished, requestStarted } from "./signals.ts";
 import { redirectResponse } from "./redirect_response.ts";
+import {
+  type Blueprint,
+  type RegisterBlueprintOptions,
+  requestBlueprint,
+  requestBlueprints,
+} from "./blueprint.ts";
 
 /** A `teardownAppcontext` function: gets the error that ended the context, or `null`. */
 export type TeardownAppcontextFunction = (error: unknown) => unknown;
@@ -59,6 +65,22 @@ export interface UrlForOptions {
 }
 
 const NO_VALUES: Record<string, unknown> = Object.freeze({});
+
+/** The scopes whose hooks run for a request, in the two orders Flask uses. */
+interface Scopes {
+  /** The app, then the blueprints outermost first (`preprocessRequest`'s order). */
+  readonly appFirst: readonly (string | null)[];
+  /** The blueprints innermost first, then the app (after-request, teardown, errors). */
+  readonly appLast: readonly (string | null)[];
+}
+
+/** A request without a blueprint: shared, so the common case allocates nothing. */
+const APP_SCOPES: Scopes = Object.freeze({
+  appFirst: Object.freeze([null]),
+  appLast: Object.freeze([null]),
+});
+
+const NO_FUNCTIONS: readonly never[] = Object.freeze([]);
 
 function moduleName(importName: string): string {
   const path = importName.replace(/[?#].*$/, "");
@@ -110,9 +132,13 @@ export class Application extends Scaffold {
   readonly teardownAppcontextFuncs: TeardownAppcontextFunction[] = [];
   /** Whether a request has been handled yet. */
   gotFirstRequest = false;
+  /** The registered blueprints by full dotted name (`"parent.child"`), in registration order. */
+  readonly blueprints: Record<string, Blueprint> = Object.create(null);
   /** The rules that answer `OPTIONS` themselves. */
   readonly #automaticOptions = new WeakSet<Rule>();
   #firstRequest: Promise<void> | null = null;
+  /** Scopes by matched endpoint (bounded by the URL map's endpoints). */
+  readonly #scopesByEndpoint = new Map<string, Scopes>();
 
   /**
    * Creates an application.
@@ -235,6 +261,45 @@ export class Application extends Scaffold {
     if (typeof fn !== "function") throw new TypeError("teardownAppcontext(fn) needs a function");
     this.teardownAppcontextFuncs.push(fn);
     return fn;
+  }
+
+  /**
+   * Registers a blueprint on the app (Flask's `register_blueprint`): its rules, hooks and
+   * error handlers, and those of the blueprints nested in it.
+   *
+   * @param blueprint The blueprint.
+   * @param options `urlPrefix`, `subdomain` and `urlDefaults` to use instead of the
+   *   blueprint's, `name` to register it under another name, and anything `record()`
+   *   functions read.
+   * @throws {TypeError} When the name is registered already.
+   *
+   * @example An API blueprint under /api/v1
+   * ```ts
+   * import { Application, Blueprint } from "@phial/phial";
+   * const api = new Blueprint("api", import.meta.url);
+   * api.get("/status", function status() {
+   *   return { ok: true };
+   * });
+   * const app = new Application(import.meta.url);
+   * app.registerBlueprint(api, { urlPrefix: "/api/v1" });
+   * (await app.testClient().get("/api/v1/status")).json; // { ok: true }
+   * ```
+   */
+  registerBlueprint(blueprint: Blueprint, options: RegisterBlueprintOptions = {}): void {
+    this.checkSetupFinished("registerBlueprint");
+    if (typeof blueprint?.register !== "function") {
+      throw new TypeError("registerBlueprint(blueprint) needs a Blueprint");
+    }
+    blueprint.register(this, options);
+  }
+
+  /**
+   * The registered blueprints, in registration order (Flask's `iter_blueprints`).
+   *
+   * @returns Them.
+   */
+  iterBlueprints(): Blueprint[] {
+    return Object.values(this.blueprints);
   }
 
   // --- contexts ------------------------------------------------------------------------
@@ -385,12 +450,17 @@ export class Application extends Scaffold {
    */
   async preprocessRequest(): Promise<unknown> {
     const request = this.#requestContext().request;
-    for (const fn of this.urlValuePreprocessors.get(null) ?? []) {
-      fn(request.endpoint, request.viewArgs);
+    const names = this.#scopes(request.endpoint).appFirst;
+    for (const name of names) {
+      for (const fn of this.urlValuePreprocessors.get(name) ?? NO_FUNCTIONS) {
+        fn(request.endpoint, request.viewArgs);
+      }
     }
-    for (const fn of this.beforeRequestFuncs.get(null) ?? []) {
-      const rv = await fn();
-      if (rv !== undefined && rv !== null) return rv;
+    for (const name of names) {
+      for (const fn of this.beforeRequestFuncs.get(name) ?? NO_FUNCTIONS) {
+        const rv = await fn();
+        if (rv !== undefined && rv !== null) return rv;
+      }
     }
     return undefined;
   }
@@ -471,15 +541,18 @@ export class Application extends Scaffold {
    */
   async processResponse(response: Response): Promise<Response> {
     const ctx = this.#requestContext();
-    const after = this.afterRequestFuncs.get(null) ?? [];
-    for (let i = after.length - 1; i >= 0; i--) {
-      const rv = await after[i]!(response);
-      if (!(rv instanceof Response)) {
-        throw new TypeError(
-          "An afterRequest function must return the response (or a replacement Response)",
-        );
+    for (const name of this.#scopes(ctx.request.endpoint).appLast) {
+      const after = this.afterRequestFuncs.get(name);
+      if (after === undefined) continue;
+      for (let i = after.length - 1; i >= 0; i--) {
+        const rv = await after[i]!(response);
+        if (!(rv instanceof Response)) {
+          throw new TypeError(
+            "An afterRequest function must return the response (or a replacement Response)",
+          );
+        }
+        response = rv;
       }
-      response = rv;
     }
     const session = ctx.session;
     if (session !== null && !this.sessionInterface.isNullSession(session)) {
@@ -520,7 +593,7 @@ export class Application extends Scaffold {
     if (error instanceof HTTPException && !this.trapHttpException(error)) {
       return await this.handleHttpException(error);
     }
-    const handler = this.findErrorHandler(error);
+    const handler = this.#findErrorHandler(error, this.#requestScopes().appLast);
     if (handler === null) throw error;
     return await handler(error);
   }
@@ -534,7 +607,7 @@ export class Application extends Scaffold {
    */
   async handleHttpException(error: HTTPException): Promise<unknown> {
     if (!error.code || error instanceof RequestRedirect) return error;
-    const handler = this.findErrorHandler(error);
+    const handler = this.#findErrorHandler(error, this.#requestScopes().appLast);
     if (handler === null) return error;
     return await handler(error);
   }
@@ -571,7 +644,7 @@ export class Application extends Scaffold {
       ctx === null ? "Exception" : `Exception on ${ctx.request.path} [${ctx.request.method}]`,
     );
     let serverError: unknown = new InternalServerError(undefined, undefined, error);
-    const handler = this.findErrorHandler(serverError);
+    const handler = this.#findErrorHandler(serverError, this.#requestScopes().appLast);
     if (handler !== null) serverError = await handler(serverError);
     return await this.finalizeRequest(serverError, true);
   }
@@ -589,25 +662,41 @@ export class Application extends Scaffold {
   }
 
   /**
-   * The handler registered for an error: by status code first, then for any code; within
-   * each, for the error's class or the nearest of its parent classes.
+   * The handler registered for an error, as Flask's `_find_error_handler`: by status code
+   * first, then for any code; for each, the blueprints' handlers (innermost first) before
+   * the app's; within a scope, for the error's class or the nearest of its parent classes.
    *
    * @param error The error.
+   * @param blueprints The blueprints to look in, innermost first (default: the current
+   *   request's, as `requestBlueprints(request)`).
    * @returns The handler, or `null`.
    */
-  findErrorHandler(error: unknown): ErrorHandlerFunction | null {
+  findErrorHandler(error: unknown, blueprints?: readonly string[]): ErrorHandlerFunction | null {
+    const scopes = blueprints === undefined ? this.#requestScopes().appLast : [...blueprints, null];
+    return this.#findErrorHandler(error, scopes);
+  }
+
+  #findErrorHandler(
+    error: unknown,
+    scopes: readonly (string | null)[],
+  ): ErrorHandlerFunction | null {
     if (error === null || typeof error !== "object") return null;
     const code = error instanceof HTTPException && error.code ? error.code : null;
-    const scope = this.errorHandlerSpec.get(null);
-    if (scope === undefined) return null;
-    for (const c of code === null ? [null] : [code, null]) {
-      const byClass = scope.get(c);
-      if (byClass === undefined) continue;
-      // deno-lint-ignore ban-types
-      for (let cls: Function | null = error.constructor; cls; cls = Object.getPrototypeOf(cls)) {
-        const handler = byClass.get(cls as never);
-        if (handler !== undefined) return handler;
-        if (cls === Object || cls === Function.prototype) break;
+    for (let pass = code === null ? 1 : 0; pass < 2; pass++) {
+      const c = pass === 0 ? code : null;
+      for (const name of scopes) {
+        const byClass = this.errorHandlerSpec.get(name)?.get(c);
+        if (byClass === undefined || byClass.size === 0) continue;
+        for (
+          // deno-lint-ignore ban-types
+          let cls: Function | null = error.constructor;
+          cls;
+          cls = Object.getPrototypeOf(cls)
+        ) {
+          const handler = byClass.get(cls as never);
+          if (handler !== undefined) return handler;
+          if (cls === Object || cls === Function.prototype) break;
+        }
       }
     }
     return null;
@@ -620,8 +709,11 @@ export class Application extends Scaffold {
    * @param error The error that ended the request, or `null`.
    */
   async doTeardownRequest(error: unknown = null): Promise<void> {
-    const fns = this.teardownRequestFuncs.get(null) ?? [];
-    for (let i = fns.length - 1; i >= 0; i--) await fns[i]!(error);
+    for (const name of this.#requestScopes().appLast) {
+      const fns = this.teardownRequestFuncs.get(name);
+      if (fns === undefined) continue;
+      for (let i = fns.length - 1; i >= 0; i--) await fns[i]!(error);
+    }
   }
 
   /**
@@ -666,6 +758,11 @@ export class Application extends Scaffold {
     let external = options.external;
     if (requestCtx !== null) {
       adapter = requestCtx.urlAdapter;
+      if (endpoint.charCodeAt(0) === 46) {
+        // ".view": relative to the blueprint of the request's view (or the app's).
+        const blueprint = requestBlueprint(requestCtx.request);
+        endpoint = blueprint === null ? endpoint.slice(1) : blueprint + endpoint;
+      }
       external ??= options.scheme !== undefined;
     } else {
       adapter = currentAppContext()?.urlAdapter ?? this.createUrlAdapter(null);
@@ -694,13 +791,51 @@ export class Application extends Scaffold {
   }
 
   /**
-   * Runs the `urlDefaults` functions on values `urlFor` is about to build with.
+   * Runs the `urlDefaults` functions on values `urlFor` is about to build with: the app's,
+   * then those of the endpoint's blueprints, outermost first (read from the endpoint, as
+   * `urlFor` may run outside a request).
    *
    * @param endpoint The endpoint.
    * @param values The values; changed in place.
    */
   injectUrlDefaults(endpoint: string, values: Record<string, unknown>): void {
-    for (const fn of this.urlDefaultFunctions.get(null) ?? []) fn(endpoint, values);
+    const registry = this.urlDefaultFunctions;
+    for (const fn of registry.get(null) ?? NO_FUNCTIONS) fn(endpoint, values);
+    const last = endpoint.lastIndexOf(".");
+    if (last === -1 || registry.size === (registry.has(null) ? 1 : 0)) return;
+    for (
+      let dot = endpoint.indexOf(".");
+      dot !== -1 && dot <= last;
+      dot = endpoint.indexOf(".", dot + 1)
+    ) {
+      if (dot === 0) continue;
+      for (const fn of registry.get(endpoint.slice(0, dot)) ?? NO_FUNCTIONS) fn(endpoint, values);
+    }
+  }
+
+  /**
+   * The scopes whose hooks run for a request of `endpoint`: the app alone when it has no
+   * dot (shared, nothing allocated), else the app and the endpoint's blueprints.
+   */
+  #scopes(endpoint: string | null): Scopes {
+    if (endpoint === null || endpoint.indexOf(".") === -1) return APP_SCOPES;
+    let scopes = this.#scopesByEndpoint.get(endpoint);
+    if (scopes === undefined) {
+      const names = requestBlueprints({ endpoint });
+      scopes = {
+        appFirst: [null, ...names.toReversed()],
+        appLast: [...names, null],
+      };
+      this.#scopesByEndpoint.set(endpoint, scopes);
+    }
+    return scopes;
+  }
+
+  /** The scopes of the current request of this app; the app alone outside one. */
+  #requestScopes(): Scopes {
+    const ctx = currentRequestContext();
+    if (ctx === null || ctx.app !== this) return APP_SCOPES;
+    return this.#scopes(ctx.request.endpoint);
   }
 
   #requestContext(): RequestContext {

@@ -20,3 +20,4 @@ export * from "./helpers.ts";
 export * from "./flashing.ts";
 export * from "./send_file.ts";
 export * from "./stream_with_context.ts";
+export * from "./blueprint.ts";

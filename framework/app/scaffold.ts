@@ -1,5 +1,5 @@
 /**
- * `Scaffold`: what an application and (later) a blueprint share, as Flask's
+ * `Scaffold`: what an application and a blueprint share, as Flask's
  * `sansio/scaffold.py`: the registries of views, request hooks and error handlers, and the
  * methods that fill them. Deciding which of them run is the application's job.
  *
@@ -70,7 +70,7 @@ export interface ErrorHandlerKey {
 /**
  * The registries an application and a blueprint share, and the methods that fill them.
  * Each registry is keyed by the scope it applies to: `null` for the whole app, a blueprint's
- * name for its requests (blueprints come later; the keys are here so they fit).
+ * full dotted name for the requests its views handle (`"parent.child"`).
  */
 export abstract class Scaffold {
   /** The module that defines the app: what `new Application(import.meta.url)` was given. */
@@ -114,6 +114,15 @@ export abstract class Scaffold {
   abstract addUrlRule(rule: string, options?: AddUrlRuleOptions): void;
 
   /**
+   * Refuses a setup method once setting up is over, as Flask's `_check_setup_finished`: an
+   * application accepts them at any time, a blueprint only until it is registered.
+   *
+   * @param _method The setup method's name, for the message.
+   * @throws {TypeError} When the setup method may no longer be called.
+   */
+  protected checkSetupFinished(_method: string): void {}
+
+  /**
    * Routes `rule` to `view` (Flask's `@app.route`): the view gets the URL's values as one
    * object, typed from the rule string, and may be async. The endpoint is the view's name
    * unless `options.endpoint` says otherwise.
@@ -135,6 +144,7 @@ export abstract class Scaffold {
     view: V,
     options: RouteOptions = {},
   ): V {
+    this.checkSetupFinished("route");
     if (typeof view !== "function") {
       throw new TypeError(
         `route(${JSON.stringify(rule)}, view) needs the view function as its second argument`,
@@ -230,6 +240,7 @@ export abstract class Scaffold {
     view: V,
     options: RouteOptions = {},
   ): V {
+    this.checkSetupFinished(method.toLowerCase());
     if (options.methods !== undefined) {
       throw new TypeError(
         `Use route() to give methods: ${method.toLowerCase()}() routes ${method} only`,
@@ -246,6 +257,7 @@ export abstract class Scaffold {
    * @returns The view.
    */
   endpoint<V extends ViewFunction>(endpoint: string, view: V): V {
+    this.checkSetupFinished("endpoint");
     this.viewFunctions[endpoint] = view;
     return view;
   }
@@ -318,6 +330,7 @@ export abstract class Scaffold {
    * ```
    */
   errorHandler<F extends ErrorHandlerFunction>(codeOrClass: number | ErrorClass, fn: F): F {
+    this.checkSetupFinished("errorHandler");
     this.registerErrorHandler(codeOrClass, fn);
     return fn;
   }
@@ -329,6 +342,7 @@ export abstract class Scaffold {
    * @param fn The handler.
    */
   registerErrorHandler(codeOrClass: number | ErrorClass, fn: ErrorHandlerFunction): void {
+    this.checkSetupFinished("registerErrorHandler");
     if (typeof fn !== "function") {
       throw new TypeError("errorHandler(codeOrClass, fn) needs a function to handle the error");
     }
@@ -374,6 +388,7 @@ export abstract class Scaffold {
   }
 
   #register<T, F extends T>(registry: Map<string | null, T[]>, fn: F, what: string): F {
+    this.checkSetupFinished(what);
     if (typeof fn !== "function") throw new TypeError(`${what}(fn) needs a function`);
     let list = registry.get(null);
     if (list === undefined) registry.set(null, list = []);
