@@ -2222,3 +2222,120 @@ Deno.test("API §3: app.config is a Config with Flask's keys; signals connect, d
     assert.deepEqual(seen, ["me"], name);
   }
 });
+
+Deno.test("API §3: Blueprint(name, importName, { urlPrefix, subdomain, urlDefaults }), nested, with bp.view endpoints", async () => {
+  const { Application, Blueprint, urlFor } = await import("../mod.ts");
+  const app = new Application(import.meta.url);
+  const api = new Blueprint("api", import.meta.url, { urlPrefix: "/api" });
+  const v1 = new Blueprint("v1", import.meta.url, {
+    urlPrefix: "/v1",
+    urlDefaults: { format: "json" },
+  });
+  v1.route("/items/<int:id>", function item({ id, format }: { id: number; format?: string }) {
+    return `${id} ${format} ${urlFor(".item", { id: id + 1 })}`;
+  });
+  v1.beforeRequest(() => undefined);
+  v1.errorHandler(404, () => ["v1 says no", 404]);
+  api.registerBlueprint(v1);
+  app.registerBlueprint(api);
+  const response = await app.testClient().get("/api/v1/items/4");
+  assert.equal(response.text, "4 json /api/v1/items/5");
+  assert.ok("api.v1.item" in app.viewFunctions);
+  assert.ok("api" in app.blueprints && "api.v1" in app.blueprints);
+});
+
+Deno.test("API §3: flash and getFlashedMessages, sendFile and sendFromDirectory, streamWithContext", async () => {
+  const {
+    Application,
+    flash,
+    getFlashedMessages,
+    request,
+    sendFile,
+    sendFromDirectory,
+    streamWithContext,
+  } = await import("../mod.ts");
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/notes.txt`, "file body");
+    const app = new Application(import.meta.url);
+    app.secretKey = "s";
+    app.route("/flash", function flashIt() {
+      flash("saved", "info");
+      return "ok";
+    });
+    app.route("/read", () => JSON.stringify(getFlashedMessages({ withCategories: true })));
+    app.route("/file", () =>
+      sendFile(`${dir}/notes.txt`, {
+        mimetype: "text/plain",
+        asAttachment: true,
+        downloadName: "n.txt",
+        conditional: true,
+        etag: true,
+        maxAge: 60,
+      }));
+    app.route("/dir/<path:name>", ({ name }) => sendFromDirectory(dir, name));
+    app.route("/stream", () =>
+      streamWithContext((async function* () {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        yield `path ${request.path}`;
+      })()));
+    const client = app.testClient();
+    await client.get("/flash");
+    assert.equal((await client.get("/read")).text, '[["info","saved"]]');
+    assert.equal((await client.get("/read")).text, "[]");
+    const file = await client.get("/file");
+    assert.equal(file.text, "file body");
+    assert.match(file.headers.get("Content-Disposition")!, /attachment; filename=n\.txt/);
+    assert.equal((await client.get("/dir/notes.txt")).text, "file body");
+    assert.equal((await client.get("/dir/../secret")).statusCode, 404);
+    assert.equal((await client.get("/stream")).text, "path /stream");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("API §3: app.testClient() sends json, form, data and files, and keeps cookies", async () => {
+  const { Application, request, session } = await import("../mod.ts");
+  const app = new Application(import.meta.url);
+  app.secretKey = "s";
+  app.post("/echo", async () => {
+    const form = await request.form;
+    const files = await request.files;
+    return {
+      json: await request.getJson({ silent: true }),
+      form: form.get("a") ?? null,
+      file: files.get("f")?.filename ?? null,
+      data: request.mimetype === "text/plain"
+        ? new TextDecoder().decode(await request.getData())
+        : null,
+    };
+  });
+  app.route("/count", () => {
+    const n = ((session.get("n") as number | undefined) ?? 0) + 1;
+    session.set("n", n);
+    return String(n);
+  });
+  const client = app.testClient();
+  assert.deepEqual((await client.post("/echo", { json: { x: 1 } })).json, {
+    json: { x: 1 },
+    form: null,
+    file: null,
+    data: null,
+  });
+  type Echo = { form: string | null; file: string | null; data: string | null };
+  assert.equal(((await client.post("/echo", { form: { a: "b" } })).json as Echo).form, "b");
+  const upload = await client.post("/echo", {
+    files: { f: { data: encoder.encode("x"), filename: "x.txt" } },
+  } as never);
+  assert.equal((upload.json as Echo).file, "x.txt");
+  assert.equal(
+    ((await client.post("/echo", { data: "plain", contentType: "text/plain" })).json as Echo).data,
+    "plain",
+  );
+  assert.equal((await client.get("/count")).text, "1");
+  assert.equal((await client.get("/count")).text, "2");
+  const result = await client.get("/count");
+  for (const key of ["statusCode", "status", "headers", "data", "text", "json"] as const) {
+    assert.ok(key in result, key);
+  }
+});
