@@ -30,7 +30,13 @@ import { DefaultJSONProvider, type JSONProvider } from "./json_provider.ts";
 import { viewReturnToResponse } from "./make_response.ts";
 import { type AddUrlRuleOptions, type ErrorHandlerFunction, Scaffold } from "./scaffold.ts";
 import { SecureCookieSessionInterface, type SessionInterface } from "./session_interface.ts";
-import { gotRequestException, requestFinished, requestStarted } from "./signals.ts";
+import {
+  appcontextTearingDown,
+  gotRequestException,
+  requestFinished,
+  requestStarted,
+  requestTearingDown,
+} from "./signals.ts";
 import { redirectResponse } from "./redirect_response.ts";
 import {
   type Blueprint,
@@ -703,8 +709,9 @@ export class Application extends Scaffold {
   }
 
   /**
-   * Runs the `teardownRequest` functions (last registered first); their own errors are
-   * logged, not thrown.
+   * Runs the `teardownRequest` functions (the request's blueprints' first, each scope's
+   * last registered first), then sends `requestTearingDown`; an error they throw is thrown
+   * on, as in Flask.
    *
    * @param error The error that ended the request, or `null`.
    */
@@ -714,16 +721,19 @@ export class Application extends Scaffold {
       if (fns === undefined) continue;
       for (let i = fns.length - 1; i >= 0; i--) await fns[i]!(error);
     }
+    requestTearingDown.send(this, { exc: error });
   }
 
   /**
-   * Runs the `teardownAppcontext` functions (last registered first).
+   * Runs the `teardownAppcontext` functions (last registered first), then sends
+   * `appcontextTearingDown`.
    *
    * @param error The error that ended the context, or `null`.
    */
   async doTeardownAppcontext(error: unknown = null): Promise<void> {
     const fns = this.teardownAppcontextFuncs;
     for (let i = fns.length - 1; i >= 0; i--) await fns[i]!(error);
+    appcontextTearingDown.send(this, { exc: error });
   }
 
   // --- URLs ------------------------------------------------------------------------------

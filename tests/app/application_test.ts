@@ -326,3 +326,39 @@ Deno.test("Flask's idiom app.wsgiApp = new ProxyFix(app.wsgiApp) works on an App
   });
   assert.equal(response.text, "203.0.113.9 https");
 });
+
+Deno.test("Application sends Flask's signals around each request, in order", async () => {
+  const signals = await import("../../framework/app/signals.ts");
+  const app = exampleApp();
+  const seen: string[] = [];
+  const receivers = [
+    ["appcontextPushed", signals.appcontextPushed],
+    ["requestStarted", signals.requestStarted],
+    ["requestFinished", signals.requestFinished],
+    ["gotRequestException", signals.gotRequestException],
+    ["requestTearingDown", signals.requestTearingDown],
+    ["appcontextTearingDown", signals.appcontextTearingDown],
+    ["appcontextPopped", signals.appcontextPopped],
+  ] as const;
+  const connected = receivers.map(([name, signal]) => {
+    const receiver = (sender: unknown) => void seen.push(`${name}${sender === app ? "" : "?"}`);
+    (signal as unknown as { connect(fn: unknown): void }).connect(receiver);
+    return () => (signal as unknown as { disconnect(fn: unknown): void }).disconnect(receiver);
+  });
+  try {
+    await app.testClient().get("/");
+    assert.deepEqual(seen, [
+      "appcontextPushed",
+      "requestStarted",
+      "requestFinished",
+      "requestTearingDown",
+      "appcontextTearingDown",
+      "appcontextPopped",
+    ]);
+    seen.length = 0;
+    await app.testClient().get("/boom");
+    assert.ok(seen.includes("gotRequestException"));
+  } finally {
+    for (const disconnect of connected) disconnect();
+  }
+});
