@@ -10,7 +10,7 @@ import type { MapAdapter } from "../routing/map_adapter.ts";
 import { matchResultError } from "../routing/map_adapter.ts";
 import type { Request } from "../wrappers/request.ts";
 import type { Application } from "./application.ts";
-import { type ContextFrame, contextStorage } from "./globals.ts";
+import { type ContextFrame, contextStorage, currentAppContext } from "./globals.ts";
 import type { SecureCookieSession } from "./secure_cookie_session.ts";
 import { appcontextPopped, appcontextPushed } from "./signals.ts";
 
@@ -25,6 +25,7 @@ import { appcontextPopped, appcontextPushed } from "./signals.ts";
  * g.user = "ann";
  * g.get("user"); // "ann"
  * g.setdefault("visits", 0); // 0
+ * [...g]; // ["user", "visits"]
  * ```
  */
 export class AppCtxGlobals {
@@ -32,7 +33,7 @@ export class AppCtxGlobals {
   [name: string]: unknown;
 
   /**
-   * A value, or `fallback` when it is not set.
+   * A value, or `fallback` when it is not set (`undefined` where Flask gives `None`).
    *
    * @param name The name.
    * @param fallback What to give when it is not set.
@@ -43,7 +44,9 @@ export class AppCtxGlobals {
   }
 
   /**
-   * Removes a value and gives it (or `fallback` when it was not set).
+   * Removes a value and gives it (or `fallback` when it was not set). Where Flask's
+   * `g.pop(name)` raises `KeyError` for a name not set, this gives `undefined`, as
+   * `session.pop` does.
    *
    * @param name The name.
    * @param fallback What to give when it was not set.
@@ -77,12 +80,43 @@ export class AppCtxGlobals {
   has(name: string): boolean {
     return Object.hasOwn(this, name);
   }
+
+  /**
+   * The names set, as iterating Flask's `g` gives them.
+   *
+   * @returns An iterator over the names.
+   */
+  [Symbol.iterator](): Iterator<string> {
+    return Object.keys(this)[Symbol.iterator]();
+  }
+
+  /**
+   * `<phial.g of 'app name'>` inside an application context (Flask's `repr(g)` says
+   * `flask.g`), or the class's default outside one.
+   *
+   * @returns The description.
+   */
+  toString(): string {
+    const app = currentAppContext()?.app;
+    return app === undefined ? "[object AppCtxGlobals]" : `<phial.g of '${app.name}'>`;
+  }
 }
+
+// Set by AppContext's static block: how RequestContext enters and leaves an application
+// context without making these steps public.
+let enterAppContext: (context: AppContext) => void;
+let exitAppContext: (context: AppContext, error: unknown) => Promise<void>;
+let detachAppContext: (context: AppContext) => (error: unknown) => Promise<void>;
 
 /**
  * An application context: `currentApp` and `g` outside a request, as Flask's `AppContext`.
  * `run(fn)` runs a function inside it (the `with app.app_context():` of JavaScript);
  * `push()`/`pop()` make it current for the rest of the calling function instead.
+ *
+ * A context may be entered again while it is current (Flask counts the pushes): only the
+ * outermost exit runs the `teardownAppcontext` functions; `appcontextPushed` and
+ * `appcontextPopped` are sent on every entry and exit, as in Flask. Entering it keeps the
+ * request context that was current, as Flask's separate context variables do.
  *
  * @example
  * ```ts ignore
@@ -98,7 +132,16 @@ export class AppContext {
   urlAdapter: MapAdapter | null;
   /** The namespace `g`. */
   readonly g: AppCtxGlobals;
-  #previous: (ContextFrame | undefined)[] = [];
+  /** For each `push()` not popped yet: the frame it made current and the one before. */
+  #pushed: [entered: ContextFrame, previous: ContextFrame | undefined][] = [];
+  /** How many entries (`push()` and `run()`) have not exited yet. */
+  #depth = 0;
+
+  static {
+    enterAppContext = (context) => context.#enter();
+    exitAppContext = (context, error) => context.#exit(error);
+    detachAppContext = (context) => context.#detach();
+  }
 
   /**
    * Creates the context; `app.appContext()` is the usual way.
@@ -111,43 +154,46 @@ export class AppContext {
     this.g = new app.appCtxGlobalsClass();
   }
 
-  /** Makes this context current for the rest of the calling function (until `pop()`). */
+  /**
+   * Makes this context current for the rest of the calling function (until `pop()`).
+   *
+   * Like `AsyncLocalStorage.enterWith`, which it uses, it also changes the context of the
+   * functions that called the calling function, until their next `await`: push from a
+   * function of its own (or after an `await`), or prefer `run(fn)`.
+   */
   push(): void {
-    this.#previous.push(contextStorage.getStore());
-    contextStorage.enterWith({ app: this, request: null });
-    appcontextPushed.send(this.app);
+    const previous = contextStorage.getStore();
+    const entered: ContextFrame = { app: this, request: previous?.request ?? null };
+    this.#pushed.push([entered, previous]);
+    contextStorage.enterWith(entered);
+    this.#enter();
   }
 
   /**
-   * Ends what `push()` began: runs the app's `teardownAppcontext` functions, then makes
-   * the previous context current again.
+   * Ends what `push()` began: makes the previous context current again and, when this was
+   * the outermost entry, runs the app's `teardownAppcontext` functions; then sends
+   * `appcontextPopped`.
    *
    * @param error The error that ended the context, if any.
+   * @throws {Error} When this context is not the current one (pop contexts in reverse order).
    */
-  async pop(error: unknown = null): Promise<void> {
-    const frame = contextStorage.getStore();
-    if (frame?.app !== this || frame.request !== null) {
-      throw new Error("Popped the wrong application context: pop contexts in reverse order");
-    }
+  pop(error: unknown = null): Promise<void> {
     // Restore the previous context before anything is awaited: a caller's `await` keeps
     // the context that was current when this call returned its promise.
-    contextStorage.enterWith(this.#previous.pop() as ContextFrame);
-    try {
-      await contextStorage.run(frame, () => this.app.doTeardownAppcontext(error));
-    } finally {
-      appcontextPopped.send(this.app);
-    }
+    return this.#detach()(error);
   }
 
   /**
-   * Runs `fn` inside this context, then tears it down (even when `fn` fails).
+   * Runs `fn` inside this context, then exits it: the outermost exit tears it down (even
+   * when `fn` fails).
    *
    * @param fn The function; it may be async.
    * @returns What `fn` returns.
    */
   run<T>(fn: () => T | Promise<T>): Promise<T> {
-    return contextStorage.run({ app: this, request: null }, async () => {
-      appcontextPushed.send(this.app);
+    const previous = contextStorage.getStore();
+    return contextStorage.run({ app: this, request: previous?.request ?? null }, async () => {
+      this.#enter();
       let error: unknown = null;
       try {
         return await fn();
@@ -155,13 +201,36 @@ export class AppContext {
         error = caught;
         throw caught;
       } finally {
-        try {
-          await this.app.doTeardownAppcontext(error);
-        } finally {
-          appcontextPopped.send(this.app);
-        }
+        await this.#exit(error);
       }
     });
+  }
+
+  #enter(): void {
+    this.#depth++;
+    appcontextPushed.send(this.app);
+  }
+
+  /** Leaves one entry, in whatever context is current: tears down after the last. */
+  async #exit(error: unknown): Promise<void> {
+    this.#depth--;
+    try {
+      if (this.#depth === 0) await this.app.doTeardownAppcontext(error);
+    } finally {
+      appcontextPopped.send(this.app);
+    }
+  }
+
+  /** Undoes the last `push()` now; gives what finishes it (teardown, signal). */
+  #detach(): (error: unknown) => Promise<void> {
+    const top = this.#pushed.at(-1);
+    const frame = contextStorage.getStore();
+    if (top === undefined || frame !== top[0]) {
+      throw new Error("Popped the wrong application context: pop contexts in reverse order");
+    }
+    this.#pushed.pop();
+    contextStorage.enterWith(top[1] as ContextFrame);
+    return (error) => contextStorage.run(frame, () => this.#exit(error));
   }
 }
 
@@ -169,6 +238,11 @@ export class AppContext {
  * A request context: `request` and `session` for one request, as Flask's `RequestContext`.
  * The application makes one per request; in tests, `app.testRequestContext(path)` gives
  * one to `run(fn)` in (or to `push()`/`pop()`).
+ *
+ * Entering it reuses the current application context when it is this app's (so `g` is
+ * shared with it and it is torn down once, at its own end), else enters a new one of its
+ * own. It may be entered again while current: only the outermost exit runs the
+ * `teardownRequest` functions, as in Flask.
  */
 export class RequestContext {
   /** The application. */
@@ -181,9 +255,14 @@ export class RequestContext {
   session: SecureCookieSession | null = null;
   /** Flashed messages read this request (see `getFlashedMessages`). */
   flashes: [string, string][] | null = null;
-  /** The application context this one pushed for itself, if it had to. */
-  #ownAppContext: AppContext | null = null;
-  #before: ContextFrame | undefined = undefined;
+  /** For each `push()` not popped yet: its frame, the one before, its own app context. */
+  #pushed: [
+    entered: ContextFrame,
+    previous: ContextFrame | undefined,
+    own: AppContext | null,
+  ][] = [];
+  /** How many entries (`push()` and `run()`) have not exited yet. */
+  #depth = 0;
   #opened = false;
 
   /**
@@ -250,63 +329,73 @@ export class RequestContext {
   }
 
   /**
-   * Makes this context current for the rest of the calling function, pushing an
+   * Makes this context current for the rest of the calling function, entering an
    * application context first when this app's is not current, then opens the session and
    * matches the URL.
+   *
+   * Like `AsyncLocalStorage.enterWith`, which it uses, it also changes the context of the
+   * functions that called the calling function, until their next `await`: push from a
+   * function of its own (or after an `await`), or prefer `run(fn)`.
    */
   async push(): Promise<void> {
-    const before = contextStorage.getStore();
-    let appContext = before?.app;
+    const previous = contextStorage.getStore();
+    let appContext = previous?.app;
+    let own: AppContext | null = null;
     if (appContext === undefined || appContext.app !== this.app) {
-      appContext = this.app.appContext();
+      own = appContext = this.app.appContext();
       appContext.push();
-      this.#ownAppContext = appContext;
     }
-    this.#before = before;
-    contextStorage.enterWith({ app: appContext, request: this });
+    const entered: ContextFrame = { app: appContext, request: this };
+    this.#pushed.push([entered, contextStorage.getStore(), own]);
+    this.#depth++;
+    contextStorage.enterWith(entered);
     await this.open();
   }
 
   /**
-   * Ends what `push()` began: tears the request down (and the application context
-   * `push()` pushed, if it did), and makes the context from before `push()` current again.
+   * Ends what `push()` began: makes the context from before `push()` current again; when
+   * this was the outermost entry, tears the request down; then exits the application
+   * context `push()` entered, if it did.
    *
    * @param error The error that ended the request, if any.
+   * @throws {Error} When this context is not the current one (pop contexts in reverse order).
    */
-  async pop(error: unknown = null): Promise<void> {
+  pop(error: unknown = null): Promise<void> {
+    const top = this.#pushed.at(-1);
     const frame = contextStorage.getStore();
-    if (frame?.request !== this) {
+    if (top === undefined || frame !== top[0]) {
       throw new Error("Popped the wrong request context: pop contexts in reverse order");
     }
-    const own = this.#ownAppContext;
-    this.#ownAppContext = null;
+    this.#pushed.pop();
+    const [, previous, own] = top;
     // Restore before anything is awaited: a caller's `await` keeps the context that was
     // current when this call returned its promise.
-    contextStorage.enterWith(this.#before as ContextFrame);
-    try {
-      await contextStorage.run(frame, async () => {
-        try {
-          await this.close(error);
-        } finally {
-          if (own !== null) await this.app.doTeardownAppcontext(error);
-        }
-      });
-    } finally {
-      if (own !== null) appcontextPopped.send(this.app);
-    }
+    contextStorage.enterWith(previous as ContextFrame);
+    const finishOwn = own === null ? null : detachAppContext(own);
+    return contextStorage.run(frame, async () => {
+      try {
+        await this.#exit(error);
+      } finally {
+        if (finishOwn !== null) await finishOwn(error);
+      }
+    });
   }
 
   /**
-   * Runs `fn` inside this context (with this app's application context), then tears both
-   * down, even when `fn` fails.
+   * Runs `fn` inside this context (in the current application context when it is this
+   * app's, else in a new one), then exits both; the outermost exit tears the request down,
+   * even when `fn` fails.
    *
    * @param fn The function; it may be async.
    * @returns What `fn` returns.
    */
   run<T>(fn: () => T | Promise<T>): Promise<T> {
-    const appContext = this.app.appContext();
+    const current = contextStorage.getStore()?.app;
+    const reuse = current !== undefined && current.app === this.app;
+    const appContext = reuse ? current : this.app.appContext();
     return contextStorage.run({ app: appContext, request: this }, async () => {
-      appcontextPushed.send(this.app);
+      if (!reuse) enterAppContext(appContext);
+      this.#depth++;
       let error: unknown = null;
       try {
         await this.open();
@@ -316,12 +405,16 @@ export class RequestContext {
         throw caught;
       } finally {
         try {
-          await this.close(error);
-          await this.app.doTeardownAppcontext(error);
+          await this.#exit(error);
         } finally {
-          appcontextPopped.send(this.app);
+          if (!reuse) await exitAppContext(appContext, error);
         }
       }
     });
+  }
+
+  async #exit(error: unknown): Promise<void> {
+    this.#depth--;
+    if (this.#depth === 0) await this.close(error);
   }
 }
