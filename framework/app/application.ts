@@ -201,7 +201,8 @@ export class Application extends Scaffold {
    * Registers a rule, as Flask's `add_url_rule`: the endpoint defaults to the view's name
    * (an anonymous view's endpoint is the rule string), methods to `["GET"]`, and `OPTIONS`
    * is answered automatically unless the methods name it or `PROVIDE_AUTOMATIC_OPTIONS` is
-   * off.
+   * off. As in Flask, a view's own `provideAutomaticOptions` property (a boolean) decides
+   * when the option is not given.
    *
    * @param rule The rule string.
    * @param options The endpoint, view, methods and rule options.
@@ -226,6 +227,12 @@ export class Application extends Scaffold {
     }
     const methods = new Set([...(givenMethods ?? ["GET"])].map((m) => String(m).toUpperCase()));
     let automatic = provideAutomaticOptions;
+    if (automatic === undefined) {
+      // Flask's view attribute: `index.provideAutomaticOptions = false` before routing it.
+      const fromView = (view as { provideAutomaticOptions?: unknown } | undefined)
+        ?.provideAutomaticOptions;
+      if (typeof fromView === "boolean") automatic = fromView;
+    }
     if (automatic === undefined) {
       automatic = !methods.has("OPTIONS") && this.config.PROVIDE_AUTOMATIC_OPTIONS !== false;
     }

@@ -72,6 +72,24 @@ Deno.test("test_method_route_no_methods: app.get() refuses a methods option", ()
   assert.throws(() => app.get("/", () => "", { methods: ["GET", "POST"] }), TypeError);
 });
 
+Deno.test("test_provide_automatic_options_attr: a view's provideAutomaticOptions property", async () => {
+  let app = makeApp();
+  const index = Object.assign(function index() {
+    return "Hello World!";
+  }, { provideAutomaticOptions: false });
+  app.route("/", index);
+  let rv = await app.testClient().open("/", { method: "OPTIONS" });
+  assert.equal(rv.statusCode, 405);
+
+  app = makeApp();
+  const index2 = Object.assign(function index2() {
+    return "Hello World!";
+  }, { provideAutomaticOptions: true });
+  app.route("/", index2, { methods: ["OPTIONS"] });
+  rv = await app.testClient().open("/", { method: "OPTIONS" });
+  assert.deepEqual(allow(rv), ["OPTIONS"]);
+});
+
 Deno.test("test_provide_automatic_options_kwarg: provideAutomaticOptions: false", async () => {
   const app = makeApp();
   const client = app.testClient();
