@@ -10,6 +10,7 @@ import type { Body, Environ, StartResponse } from "../gateway/types.ts";
 import { reportError } from "../gateway/report_error.ts";
 import {
   BadRequest,
+  BadRequestKeyError,
   HTTPException,
   InternalServerError,
   type ResponseLike,
@@ -627,7 +628,8 @@ export class Application extends Scaffold {
 
   /**
    * Whether an HTTP error should be treated as an unhandled error (for debugging):
-   * `TRAP_HTTP_EXCEPTIONS`, or `TRAP_BAD_REQUEST_ERRORS` for bad requests.
+   * `TRAP_HTTP_EXCEPTIONS`, or `TRAP_BAD_REQUEST_ERRORS` for bad requests; when that is
+   * unset (`null`), debug mode traps `BadRequestKeyError`s.
    *
    * @param error The HTTP error.
    * @returns `true` to trap it.
@@ -635,6 +637,10 @@ export class Application extends Scaffold {
   trapHttpException(error: HTTPException): boolean {
     if (this.config.TRAP_HTTP_EXCEPTIONS) return true;
     const trapBadRequest = this.config.TRAP_BAD_REQUEST_ERRORS;
+    // Unset, debug mode still traps a missing key, so the key shows in the traceback.
+    if ((trapBadRequest === null || trapBadRequest === undefined) && this.debug) {
+      return error instanceof BadRequestKeyError;
+    }
     return trapBadRequest === true && error instanceof BadRequest;
   }
 

@@ -12,7 +12,13 @@ import { currentRequestContext, g, request, session } from "../../framework/app/
 import type { DefaultJSONProvider } from "../../framework/app/json_provider.ts";
 import { jsonify, makeResponse, urlFor } from "../../framework/app/helpers.ts";
 import type { SecureCookieSession } from "../../framework/app/secure_cookie_session.ts";
-import { abort, Forbidden, NotFound } from "../../framework/http/exceptions.ts";
+import {
+  abort,
+  BadRequest,
+  BadRequestKeyError,
+  Forbidden,
+  NotFound,
+} from "../../framework/http/exceptions.ts";
 import { Rule } from "../../framework/routing/rule.ts";
 import { Submount } from "../../framework/routing/rule_factories.ts";
 import type { Environ, StartResponse } from "../../framework/gateway/types.ts";
@@ -854,6 +860,47 @@ Deno.test("test_errorhandler_precedence: the nearest class in the error's ancest
   const client = app.testClient();
   assert.equal((await client.get("/E1")).text, "Exception");
   assert.equal((await client.get("/E3")).text, "E2");
+});
+
+Deno.test("test_trap_bad_request_key_error: DEBUG and TRAP_BAD_REQUEST_ERRORS", async () => {
+  // Flask's view reads request.form["missing_key"], which raises BadRequestKeyError; phial's
+  // MultiDict.get gives undefined instead, so the view throws that error itself. Flask also
+  // checks the trapped error's description names the key (Werkzeug's show_exception);
+  // phial's BadRequestKeyError has no such switch, so its `key` is checked instead.
+  for (
+    const [debug, trap, expectKey, expectAbort] of [
+      [false, null, true, true],
+      [true, null, false, true],
+      [false, true, false, false],
+    ] as const
+  ) {
+    const app = makeApp();
+    app.config.DEBUG = debug;
+    app.config.TRAP_BAD_REQUEST_ERRORS = trap;
+    app.route("/key", function fail() {
+      throw new BadRequestKeyError("missing_key");
+    });
+    app.route("/abort", function allowAbort() {
+      abort(400);
+    });
+    const client = app.testClient();
+    if (expectKey) {
+      const rv = await client.get("/key");
+      assert.equal(rv.statusCode, 400);
+      assert.ok(!rv.text.includes("missing_key"));
+    } else {
+      await assert.rejects(client.get("/key"), (e: unknown) => {
+        assert.ok(e instanceof BadRequestKeyError);
+        assert.equal(e.key, "missing_key");
+        return true;
+      });
+    }
+    if (expectAbort) {
+      assert.equal((await client.get("/abort")).statusCode, 400);
+    } else {
+      await assert.rejects(client.get("/abort"), BadRequest);
+    }
+  }
 });
 
 Deno.test("test_trapping_of_all_http_exceptions: TRAP_HTTP_EXCEPTIONS throws them", async () => {
