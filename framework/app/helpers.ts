@@ -50,16 +50,25 @@ export function urlFor(endpoint: string, values: UrlForValues = {}): string {
 }
 
 /**
- * A redirect response to `location` (Flask's `redirect`), built with the current app's
- * response class when there is an app.
+ * A redirect response to `location` (Flask's `redirect`): made by the current app's
+ * `redirect` method when there is an app (so an app can change how it redirects), else by
+ * `redirectResponse`.
  *
  * @param location Where to send the client.
  * @param code The status: 302 by default.
  * @returns The response.
+ *
+ * @example
+ * ```ts
+ * import { redirect } from "@phial/phial";
+ * const response = redirect("https://example.com/", 307);
+ * response.location; // "https://example.com/"
+ * ```
  */
 export function redirect(location: string, code: number = 302): Response {
   const app = currentAppContext()?.app;
-  return redirectResponse(location, code, app?.responseClass);
+  if (app !== undefined) return app.redirect(location, code);
+  return redirectResponse(location, code);
 }
 
 /**
