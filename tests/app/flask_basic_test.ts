@@ -717,6 +717,30 @@ Deno.test("test_teardown_request_handler_debug_mode: the same in debug mode", as
   assert.equal(called.length, 1);
 });
 
+Deno.test("test_teardown_request_handler_error: every teardownRequest gets the original error", async () => {
+  const app = makeApp();
+  const called: boolean[] = [];
+  app.testing = false;
+  const teardown = (exc: unknown) => {
+    assert.equal((exc as object).constructor, ZeroDivisionError);
+    called.push(true);
+    try {
+      throw new TypeError();
+    } catch {
+      // A new error inside a teardown function does not change what the next one gets.
+    }
+  };
+  app.teardownRequest(teardown);
+  app.teardownRequest((exc) => teardown(exc));
+  app.route("/", function fails() {
+    throw new ZeroDivisionError();
+  });
+  const rv = await app.testClient().get("/");
+  assert.equal(rv.statusCode, 500);
+  assert.ok(rv.text.includes("Internal Server Error"));
+  assert.equal(called.length, 2);
+});
+
 Deno.test("test_before_after_request_order: before in order, after and teardown reversed", async () => {
   const app = makeApp();
   const called: number[] = [];
