@@ -391,8 +391,9 @@ export class Application extends Scaffold {
       const subdomain = this.urlMap.hostMatching || this.subdomainMatching
         ? undefined
         : (this.urlMap.defaultSubdomain || "");
+      // Under host matching SERVER_NAME is not passed: the request's own host is matched.
       return this.urlMap.bindToEnviron(request.environ, {
-        ...(serverName === null ? {} : { serverName }),
+        ...(serverName === null || this.urlMap.hostMatching ? {} : { serverName }),
         ...(subdomain === undefined ? {} : { subdomain }),
       });
     }

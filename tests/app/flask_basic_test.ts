@@ -1165,6 +1165,27 @@ Deno.test("test_url_generation: urlFor quotes values; _external adds the host", 
   });
 });
 
+Deno.test("test_server_name_matching: host and subdomain matching against SERVER_NAME", async () => {
+  // Flask's static_host is only there for the static route, which phial does not add.
+  for (
+    const [subdomainMatching, hostMatching, expectBase, expectAbc, expectXyz] of [
+      [false, false, "default", "default", "default"],
+      [true, false, "default", "abc", "<invalid>"],
+      [false, true, "default", "abc", "default"],
+    ] as const
+  ) {
+    const app = new Application(import.meta.url, { subdomainMatching, hostMatching });
+    app.config.SERVER_NAME = "example.test";
+    const index = (args: Record<string, unknown>) => String(args.name);
+    app.route("/", index, { defaults: { name: "default" }, host: "<name>" });
+    app.route("/", index, { subdomain: "<name>", host: "<name>.example.test" });
+    const client = app.testClient();
+    assert.equal((await client.get("/", { baseUrl: "http://example.test" })).text, expectBase);
+    assert.equal((await client.get("/", { baseUrl: "http://abc.example.test" })).text, expectAbc);
+    assert.equal((await client.get("/", { baseUrl: "http://xyz.other.test" })).text, expectXyz);
+  }
+});
+
 Deno.test("test_exception_propagation: TESTING, PROPAGATE_EXCEPTIONS, DEBUG throw the error", async () => {
   for (const key of ["TESTING", "PROPAGATE_EXCEPTIONS", "DEBUG", null]) {
     const app = makeApp();
