@@ -20,7 +20,12 @@ import { Map as UrlMap } from "../routing/map.ts";
 import type { MapAdapter } from "../routing/map_adapter.ts";
 import { RequestRedirect } from "../routing/exceptions.ts";
 import { Rule } from "../routing/rule.ts";
-import { Client, type ClientOptions } from "../wrappers/client.ts";
+import {
+  Client,
+  type ClientOptions,
+  type ClientRequestOptions,
+  type TestResponse,
+} from "../wrappers/client.ts";
 import { EnvironBuilder, type EnvironBuilderOptions } from "../wrappers/environ_builder.ts";
 import { Request } from "../wrappers/request.ts";
 import { Response } from "../wrappers/response.ts";
@@ -74,6 +79,8 @@ export interface UrlForOptions {
 }
 
 const NO_VALUES: Record<string, unknown> = Object.freeze({});
+
+const ABSOLUTE_URL_RE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
 
 /** The scopes whose hooks run for a request, in the two orders Flask uses. */
 interface Scopes {
@@ -348,17 +355,48 @@ export class Application extends Scaffold {
    * @returns The context.
    */
   testRequestContext(path: string = "/", options: EnvironBuilderOptions = {}): RequestContext {
-    return this.requestContext(new EnvironBuilder(path, options).getEnviron());
+    return this.requestContext(
+      new EnvironBuilder(path, this.#withBaseUrl(path, options)).getEnviron(),
+    );
+  }
+
+  /**
+   * Flask's test default: without a `baseUrl`, `host` or absolute URL, requests go to
+   * `SERVER_NAME` (else `localhost`) under `APPLICATION_ROOT`, with `PREFERRED_URL_SCHEME`.
+   */
+  #withBaseUrl<O extends EnvironBuilderOptions>(path: string, options: O): O {
+    if (
+      options.baseUrl !== undefined || options.host !== undefined || ABSOLUTE_URL_RE.test(path)
+    ) {
+      return options;
+    }
+    const config = this.config;
+    const host = (config.SERVER_NAME as string | null) || "localhost";
+    const root = String(config.APPLICATION_ROOT ?? "/").replace(/^\/+/, "");
+    const scheme = options.urlScheme ?? options.scheme ??
+      ((config.PREFERRED_URL_SCHEME as string | null) || "http");
+    return { ...options, baseUrl: `${scheme}://${host}/${root}` };
   }
 
   /**
    * A test client that runs requests through `wsgiApp` with no socket, with a cookie jar.
+   * As Flask's, a request without a `baseUrl` or `host` goes to `SERVER_NAME` (else
+   * `localhost`) under `APPLICATION_ROOT`, read when it is sent.
    *
    * @param options Client options (`followRedirects`...).
    * @returns The client.
    */
   testClient(options?: ClientOptions): Client {
-    return new Client(this, options);
+    const app = this;
+    return new (class AppClient extends Client {
+      override open(
+        target: string | EnvironBuilder | Environ = "/",
+        requestOptions: ClientRequestOptions = {},
+      ): Promise<TestResponse> {
+        if (typeof target === "string") requestOptions = app.#withBaseUrl(target, requestOptions);
+        return super.open(target, requestOptions);
+      }
+    })(this, options);
   }
 
   /**

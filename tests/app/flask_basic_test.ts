@@ -1186,6 +1186,36 @@ Deno.test("test_server_name_matching: host and subdomain matching against SERVER
   }
 });
 
+Deno.test("test_server_name_subdomain: SERVER_NAME with ports and schemes", async () => {
+  const app = new Application(import.meta.url, { subdomainMatching: true });
+  const client = app.testClient();
+  app.route("/", function index() {
+    return "default";
+  });
+  app.route("/", function subdomain() {
+    return "subdomain";
+  }, { subdomain: "foo" });
+
+  app.config.SERVER_NAME = "dev.local:5000";
+  assert.equal((await client.get("/")).text, "default");
+  assert.equal((await client.get("/", { baseUrl: "http://dev.local:5000" })).text, "default");
+  assert.equal((await client.get("/", { baseUrl: "https://dev.local:5000" })).text, "default");
+
+  app.config.SERVER_NAME = "dev.local:443";
+  let rv = await client.get("/", { baseUrl: "https://dev.local" });
+  if (rv.statusCode !== 404) assert.equal(rv.text, "default");
+
+  app.config.SERVER_NAME = "dev.local";
+  rv = await client.get("/", { baseUrl: "https://dev.local" });
+  assert.equal(rv.text, "default");
+
+  rv = await client.get("/", { baseUrl: "http://foo.localhost" });
+  assert.equal(rv.statusCode, 404);
+
+  rv = await client.get("/", { baseUrl: "http://foo.dev.local" });
+  assert.equal(rv.text, "subdomain");
+});
+
 Deno.test("test_exception_propagation: TESTING, PROPAGATE_EXCEPTIONS, DEBUG throw the error", async () => {
   for (const key of ["TESTING", "PROPAGATE_EXCEPTIONS", "DEBUG", null]) {
     const app = makeApp();
