@@ -111,6 +111,19 @@ function moduleFolder(importName: string): string {
 }
 
 /**
+ * The application's default response class, as Flask's own `Response`: made inside an
+ * application context, its `maxCookieSize` is that app's `MAX_COOKIE_SIZE`.
+ */
+class AppResponse extends Response {
+  override maxCookieSize: number = appMaxCookieSize();
+}
+
+function appMaxCookieSize(): number {
+  const size = currentAppContext()?.app.config.MAX_COOKIE_SIZE;
+  return typeof size === "number" ? size : 4093;
+}
+
+/**
  * A Flask-style application.
  *
  * @example The seed article's hello, as a Flask app
@@ -136,8 +149,11 @@ export class Application extends Scaffold {
   sessionInterface: SessionInterface;
   /** The request class made for each request. */
   requestClass: typeof Request = Request;
-  /** The response class views' return values become. */
-  responseClass: typeof Response = Response;
+  /**
+   * The response class views' return values become: a `Response` whose `maxCookieSize`
+   * is the app's `MAX_COOKIE_SIZE` when made in its context (Flask's `Response`).
+   */
+  responseClass: typeof Response = AppResponse;
   /** The class of `g`. */
   appCtxGlobalsClass: typeof AppCtxGlobals = AppCtxGlobals;
   /** Match subdomains against `SERVER_NAME`. */

@@ -1438,3 +1438,37 @@ Deno.test("test_multi_route_class_views: a method as the view of two rules", asy
   assert.equal((await client.open("/")).text, "a");
   assert.equal((await client.open("/b/")).text, "b");
 });
+
+Deno.test("test_max_cookie_size: MAX_COOKIE_SIZE inside an app context, and its warning", async () => {
+  // Flask's flask.Response is the app's response class; here that is app.responseClass
+  // (the exported Response is Werkzeug's, which knows no app). Warnings are console.warn.
+  const app = makeApp();
+  app.config.MAX_COOKIE_SIZE = 100;
+  const response = new Response();
+  // Outside an app context, Werkzeug's default, which is also the default config.
+  assert.equal(response.maxCookieSize, 4093);
+  assert.equal(new Application(import.meta.url).config.MAX_COOKIE_SIZE, 4093);
+  await app.appContext().run(() => {
+    assert.equal(new app.responseClass().maxCookieSize, 100);
+  });
+  app.route("/", function index() {
+    const r = new app.responseClass("", { status: 204 });
+    r.setCookie("foo", "bar".repeat(100));
+    return r;
+  });
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (message: string) => warnings.push(message);
+  try {
+    const client = app.testClient();
+    await client.get("/");
+    assert.equal(warnings.length, 1);
+    assert.ok(warnings[0]!.includes("cookie is too large"));
+    warnings.length = 0;
+    app.config.MAX_COOKIE_SIZE = 0;
+    await client.get("/");
+    assert.equal(warnings.length, 0);
+  } finally {
+    console.warn = warn;
+  }
+});
