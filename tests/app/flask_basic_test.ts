@@ -1,6 +1,6 @@
 // Flask 3.1's tests/test_basic.py, ported to phial: one Deno.test per Flask test, named
 // after it, asserting what the Flask test asserts (the expectations are Flask's own, from
-// its test suite at tag 3.1.3, run against Flask 3.1.3). Decorators are the method calls
+// its test suite at tag 3.1.3, which Flask 3.1.3 passes). Decorators are the method calls
 // of API.md §3, keyword arguments one options object, `None` is `null`/`undefined`. Tests
 // of templates, the CLI, `app.run`, the static folder, debug helpers, JSON module
 // overrides and Python-only behaviour (GC, BaseException, repr) are not ported.
