@@ -31,14 +31,12 @@ import { Request } from "../wrappers/request.ts";
 import { Response } from "../wrappers/response.ts";
 import { Config, DEFAULT_CONFIG } from "./config.ts";
 import { AppContext, AppCtxGlobals, RequestContext } from "./ctx.ts";
-import { contextStorage, currentAppContext, currentRequestContext } from "./globals.ts";
+import { currentAppContext, currentRequestContext } from "./globals.ts";
 import { DefaultJSONProvider, type JSONProvider } from "./json_provider.ts";
 import { viewReturnToResponse } from "./make_response.ts";
 import { type AddUrlRuleOptions, type ErrorHandlerFunction, Scaffold } from "./scaffold.ts";
 import { SecureCookieSessionInterface, type SessionInterface } from "./session_interface.ts";
 import {
-  appcontextPopped,
-  appcontextPushed,
   appcontextTearingDown,
   gotRequestException,
   requestFinished,
@@ -472,33 +470,19 @@ export class Application extends Scaffold {
    */
   wsgiApp(environ: Environ, startResponse: StartResponse): Body | Promise<Body> {
     const ctx = this.requestContext(environ);
-    // As RequestContext.run, but an error handleException answered still reaches the
-    // teardown functions, as Flask's wsgi_app passes it to ctx.pop(error).
-    return contextStorage.run({ app: this.appContext(), request: ctx }, async () => {
-      appcontextPushed.send(this);
-      let error: unknown = null;
+    return ctx.run(async () => {
+      let response: ResponseLike;
       try {
-        let response: ResponseLike;
-        try {
-          await ctx.open();
-          response = await this.fullDispatchRequest();
-        } catch (caught) {
-          error = caught;
-          response = await this.handleException(caught);
-        }
-        return await response.wsgiApp(environ, startResponse);
-      } catch (caught) {
-        error = caught;
-        throw caught;
-      } finally {
-        try {
-          await ctx.close(error);
-          await this.doTeardownAppcontext(error);
-        } finally {
-          appcontextPopped.send(this);
-        }
+        // Opening the session and matching the URL can fail too: a 500, as in Flask.
+        await ctx.open();
+        response = await this.fullDispatchRequest();
+      } catch (error) {
+        // The teardown functions get the error even though it is answered.
+        ctx.handledError = error;
+        response = await this.handleException(error);
       }
-    });
+      return await response.wsgiApp(environ, startResponse);
+    }, { open: false });
   }
 
   /**

@@ -255,6 +255,11 @@ export class RequestContext {
   session: SecureCookieSession | null = null;
   /** Flashed messages read this request (see `getFlashedMessages`). */
   flashes: [string, string][] | null = null;
+  /**
+   * An error the request ended with although it was answered (`handleException` made a
+   * 500 of it): the teardown functions get it, as Flask's `ctx.pop(error)` does.
+   */
+  handledError: unknown = null;
   /** For each `push()` not popped yet: its frame, the one before, its own app context. */
   #pushed: [
     entered: ContextFrame,
@@ -384,30 +389,35 @@ export class RequestContext {
   /**
    * Runs `fn` inside this context (in the current application context when it is this
    * app's, else in a new one), then exits both; the outermost exit tears the request down,
-   * even when `fn` fails.
+   * even when `fn` fails. The teardown functions get the error `fn` threw, else
+   * {@linkcode RequestContext.handledError}.
    *
    * @param fn The function; it may be async.
+   * @param options `open: false` leaves opening the session and matching the URL to `fn`
+   *   (the application's `wsgiApp` does, to answer their errors).
    * @returns What `fn` returns.
    */
-  run<T>(fn: () => T | Promise<T>): Promise<T> {
+  run<T>(fn: () => T | Promise<T>, options?: { open?: boolean }): Promise<T> {
     const current = contextStorage.getStore()?.app;
     const reuse = current !== undefined && current.app === this.app;
     const appContext = reuse ? current : this.app.appContext();
+    const open = options?.open ?? true;
     return contextStorage.run({ app: appContext, request: this }, async () => {
       if (!reuse) enterAppContext(appContext);
       this.#depth++;
       let error: unknown = null;
       try {
-        await this.open();
+        if (open) await this.open();
         return await fn();
       } catch (caught) {
         error = caught;
         throw caught;
       } finally {
+        const ended = error ?? this.handledError;
         try {
-          await this.#exit(error);
+          await this.#exit(ended);
         } finally {
-          if (!reuse) await exitAppContext(appContext, error);
+          if (!reuse) await exitAppContext(appContext, ended);
         }
       }
     });
