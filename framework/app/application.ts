@@ -401,13 +401,14 @@ export class Application extends Scaffold {
    * @returns The client.
    */
   testClient(options?: ClientOptions): Client {
-    const app = this;
+    const withBaseUrl = (target: string, requestOptions: ClientRequestOptions) =>
+      this.#withBaseUrl(target, requestOptions);
     return new (class AppClient extends Client {
       override open(
         target: string | EnvironBuilder | Environ = "/",
         requestOptions: ClientRequestOptions = {},
       ): Promise<TestResponse> {
-        if (typeof target === "string") requestOptions = app.#withBaseUrl(target, requestOptions);
+        if (typeof target === "string") requestOptions = withBaseUrl(target, requestOptions);
         return super.open(target, requestOptions);
       }
     })(this, options);
