@@ -55,6 +55,17 @@ export interface RequestOptions {
   maxFormParts?: number | null;
   /** Host names accepted in `Host` (a leading `.` matches subdomains); others are 400. */
   trustedHosts?: string[] | null;
+  /** What parses the body in `getJson` (Werkzeug's `json_module`); UTF-8 `JSON.parse` by default. */
+  jsonModule?: JSONModule;
+}
+
+/**
+ * What `Request.getJson` parses the body with (Werkzeug's `json_module`): an application
+ * passes its JSON provider (Flask's `app.json`), whose `loads` takes the body's bytes.
+ */
+export interface JSONModule {
+  /** Parses JSON bytes; throws on malformed input. */
+  loads(data: Uint8Array): unknown;
 }
 
 /** Options of {@linkcode Request.getData}. */
@@ -81,6 +92,9 @@ const UNSET: unique symbol = Symbol("unset");
 const EMPTY = new Uint8Array(0);
 const textDecoder = new TextDecoder();
 const jsonDecoder = new TextDecoder("utf-8", { fatal: true });
+const DEFAULT_JSON_MODULE: JSONModule = Object.freeze({
+  loads: (data: Uint8Array): unknown => JSON.parse(jsonDecoder.decode(data)),
+});
 const PLAIN_INT_RE = /^-?\d+$/;
 // What Python's int() takes from a header: optional sign, digits, `_` between digits.
 const PY_INT_RE = /^\s*[+-]?\d+(?:_\d+)*\s*$/;
@@ -121,6 +135,8 @@ export class Request {
   maxFormParts: number | null;
   /** Host names accepted in `Host`; `null` accepts any well-formed host. */
   trustedHosts: string[] | null;
+  /** What `getJson` parses the body with (an application sets its JSON provider). */
+  jsonModule: JSONModule;
   /** The matched endpoint (set by the application's routing). */
   endpoint: string | null = null;
   /** The matched URL values (set by the application's routing). */
@@ -219,7 +235,8 @@ export class Request {
    * Wraps an environ; nothing is parsed until it is asked for.
    *
    * @param environ The gateway environ.
-   * @param options `maxContentLength`, `maxFormMemorySize`, `maxFormParts`, `trustedHosts`.
+   * @param options `maxContentLength`, `maxFormMemorySize`, `maxFormParts`, `trustedHosts`,
+   *   `jsonModule`.
    */
   constructor(environ: Environ, options?: RequestOptions) {
     if (typeof environ !== "object" || environ === null) {
@@ -232,6 +249,7 @@ export class Request {
       : options.maxFormMemorySize;
     this.maxFormParts = options?.maxFormParts === undefined ? 1000 : options.maxFormParts;
     this.trustedHosts = options?.trustedHosts ?? null;
+    this.jsonModule = options?.jsonModule ?? DEFAULT_JSON_MODULE;
   }
 
   #cached<T>(key: string, compute: () => T): T {
@@ -694,8 +712,8 @@ export class Request {
   }
 
   /**
-   * Parses the body as JSON. A content type that is not JSON is a 415 (unless `force`),
-   * malformed JSON a 400; with `silent` both give `null`.
+   * Parses the body as JSON with {@linkcode jsonModule}. A content type that is not JSON is
+   * a 415 (unless `force`), malformed JSON a 400; with `silent` both give `null`.
    *
    * @param options `force`, `silent`, `cache`.
    * @returns The parsed value.
@@ -712,7 +730,7 @@ export class Request {
     const data = await this.getData({ cache });
     let rv: unknown;
     try {
-      rv = JSON.parse(jsonDecoder.decode(data));
+      rv = this.jsonModule.loads(data);
     } catch (error) {
       if (silent) {
         if (cache) this.#cachedJson[1] = null;

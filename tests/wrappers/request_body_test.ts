@@ -171,6 +171,28 @@ Deno.test("Request.getJson caches per silent flag and request.json awaits it", a
   );
 });
 
+Deno.test("Request.getJson parses with jsonModule, as Werkzeug's json_module", async () => {
+  const seen: Uint8Array[] = [];
+  const jsonModule = {
+    loads(data: Uint8Array): unknown {
+      seen.push(data);
+      return { parsed: new TextDecoder().decode(data) };
+    },
+  };
+  const r = new Request(makeEnviron({ CONTENT_TYPE: "application/json" }, "NaN"), { jsonModule });
+  deepEqual(await r.getJson(), { parsed: "NaN" });
+  deepEqual(seen, [new TextEncoder().encode("NaN")]);
+  // Its errors are the same 400 as JSON.parse's.
+  const failing = new Request(makeEnviron({ CONTENT_TYPE: "application/json" }, "{}"), {
+    jsonModule: {
+      loads(): unknown {
+        throw new SyntaxError("Expecting value");
+      },
+    },
+  });
+  await rejects(() => failing.getJson(), BadRequest);
+});
+
 Deno.test("Request.contentLength follows Werkzeug: invalid is 0, chunked is null", () => {
   const len = (extra: Record<string, string>) => new Request(makeEnviron(extra)).contentLength;
   equal(len({ CONTENT_LENGTH: "12" }), 12);
