@@ -546,10 +546,10 @@ export class Blueprint extends Scaffold {
    */
   appErrorHandler<F extends ErrorHandlerFunction>(codeOrClass: number | ErrorClass, fn: F): F {
     this.checkSetupFinished("appErrorHandler");
+    Scaffold.errorHandlerKey(codeOrClass); // fail now on a bad code, not at registration
     if (typeof fn !== "function") {
       throw new TypeError("appErrorHandler(codeOrClass, fn) needs a function to handle the error");
     }
-    Scaffold.errorHandlerKey(codeOrClass); // fail now on a bad code, not at registration
     this.recordOnce((state) => state.app.registerErrorHandler(codeOrClass, fn));
     return fn;
   }

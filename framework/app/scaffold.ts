@@ -343,10 +343,11 @@ export abstract class Scaffold {
    */
   registerErrorHandler(codeOrClass: number | ErrorClass, fn: ErrorHandlerFunction): void {
     this.checkSetupFinished("registerErrorHandler");
+    // What it is registered for is checked first, as Flask's `_get_exc_class_and_code`.
+    const { errorClass, code } = Scaffold.errorHandlerKey(codeOrClass);
     if (typeof fn !== "function") {
       throw new TypeError("errorHandler(codeOrClass, fn) needs a function to handle the error");
     }
-    const { errorClass, code } = Scaffold.errorHandlerKey(codeOrClass);
     let scope = this.errorHandlerSpec.get(null);
     if (scope === undefined) this.errorHandlerSpec.set(null, scope = new Map());
     let byClass = scope.get(code);
@@ -356,11 +357,21 @@ export abstract class Scaffold {
 
   /**
    * Resolves what an error handler is registered for, as Flask's
-   * `_get_exc_class_and_code`: a code becomes its HTTP error class.
+   * `_get_exc_class_and_code`: a code becomes its HTTP error class. As Flask accepts only
+   * subclasses of `Exception`, a class must be `Error` or a subclass of it (JavaScript can
+   * throw anything, but a handler for another class is almost always a mistake).
    *
    * @param codeOrClass A status code, or an error class.
    * @returns The class and its code (`null` unless it is an HTTP error class with one).
-   * @throws {TypeError} For an unknown code, an error instance, or something else.
+   * @throws {TypeError} For an unknown code, an error instance, a class that does not
+   *   extend `Error`, or something else.
+   *
+   * @example A code and a class
+   * ```ts
+   * import { Scaffold } from "@phial/phial";
+   * Scaffold.errorHandlerKey(404).code; // 404 (errorClass: NotFound)
+   * Scaffold.errorHandlerKey(TypeError).code; // null
+   * ```
    */
   static errorHandlerKey(codeOrClass: number | ErrorClass): ErrorHandlerKey {
     if (typeof codeOrClass === "number") {
@@ -377,8 +388,14 @@ export abstract class Scaffold {
       const value: unknown = codeOrClass;
       throw new TypeError(
         value instanceof Error
-          ? `Cannot register an error instance (${value.name}): pass its class`
+          ? `${value.constructor.name}() is an instance, not a class: pass its class`
           : "An error handler is registered for a status code or an error class",
+      );
+    }
+    if (codeOrClass !== Error && !(codeOrClass.prototype instanceof Error)) {
+      throw new TypeError(
+        `'${codeOrClass.name}' is not a subclass of Error: register the handler for an ` +
+          "Error class or a status code",
       );
     }
     const code = codeOrClass.prototype instanceof HTTPException

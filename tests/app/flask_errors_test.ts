@@ -32,6 +32,52 @@ class KeyError extends Error {}
 
 // --- test_user_error_handler.py ------------------------------------------------------------
 
+Deno.test("test_error_handler_no_match: bad registrations fail; 500 handlers get wrapped errors", async () => {
+  const app = makeApp();
+  const client = app.testClient();
+  class CustomException extends Error {}
+  app.errorHandler(CustomException, function customExceptionHandler(e) {
+    assert.ok(e instanceof CustomException);
+    return "custom";
+  });
+  assert.throws(
+    () => app.registerErrorHandler(new CustomException() as never, null as never),
+    (error: unknown) =>
+      error instanceof TypeError &&
+      error.message.includes("CustomException() is an instance, not a class"),
+  );
+  assert.throws(
+    () => app.registerErrorHandler(Array as never, null as never),
+    (error: unknown) =>
+      error instanceof TypeError && error.message.includes("'Array' is not a subclass of Error"),
+  );
+  app.errorHandler(500, function handle500(e) {
+    assert.ok(e instanceof InternalServerError);
+    if (e.originalException !== undefined && e.originalException !== null) {
+      return `wrapped ${(e.originalException as Error).constructor.name}`;
+    }
+    return "direct";
+  });
+  assert.throws(
+    () => app.registerErrorHandler(999, null as never),
+    (error: unknown) =>
+      error instanceof TypeError && /use a subclass of HTTPException/i.test(error.message),
+  );
+  app.route("/custom", function customTest() {
+    throw new CustomException();
+  });
+  app.route("/keyerror", function keyError() {
+    throw new KeyError();
+  });
+  app.route("/abort", function doAbort() {
+    abort(500);
+  });
+  app.testing = false;
+  assert.equal((await client.get("/custom")).text, "custom");
+  assert.equal((await client.get("/keyerror")).text, "wrapped KeyError");
+  assert.equal((await client.get("/abort")).text, "direct");
+});
+
 Deno.test("test_error_handler_subclass: the nearest registered parent class handles", async () => {
   const app = makeApp();
   class ParentException extends Error {}
