@@ -109,6 +109,22 @@ function moduleFolder(importName: string): string {
 }
 
 /**
+ * The application's default request class, as Flask's own `Request`: a body that is not
+ * valid JSON is a plain 400 unless the app is in debug mode, which keeps the parser's
+ * message in the error page.
+ */
+class AppRequest extends Request {
+  override onJsonLoadingFailed(error: Error | null): unknown {
+    try {
+      return super.onJsonLoadingFailed(error);
+    } catch (failure) {
+      if (!(failure instanceof BadRequest) || currentAppContext()?.app.debug) throw failure;
+      throw new BadRequest(undefined, undefined);
+    }
+  }
+}
+
+/**
  * The application's default response class, as Flask's own `Response`: made inside an
  * application context, its `maxCookieSize` is that app's `MAX_COOKIE_SIZE`.
  */
@@ -146,7 +162,7 @@ export class Application extends Scaffold {
   /** Opens and saves the session (a signed cookie by default). */
   sessionInterface: SessionInterface;
   /** The request class made for each request. */
-  requestClass: typeof Request = Request;
+  requestClass: typeof Request = AppRequest;
   /**
    * The response class views' return values become: a `Response` whose `maxCookieSize`
    * is the app's `MAX_COOKIE_SIZE` when made in its context (Flask's `Response`).
@@ -428,6 +444,8 @@ export class Application extends Scaffold {
       maxFormMemorySize: config.MAX_FORM_MEMORY_SIZE as number | null,
       maxFormParts: config.MAX_FORM_PARTS as number | null,
       trustedHosts: config.TRUSTED_HOSTS as string[] | null,
+      // request.getJson() parses with the app's JSON provider, as Flask's request does.
+      jsonModule: this.json,
     });
   }
 
@@ -441,6 +459,8 @@ export class Application extends Scaffold {
   createUrlAdapter(request: Request | null): MapAdapter | null {
     const serverName = (this.config.SERVER_NAME ?? null) as string | null;
     if (request !== null) {
+      // An untrusted Host is a 400 (SecurityError), which becomes the routing error.
+      if (request.trustedHosts !== null) void request.host;
       const subdomain = this.urlMap.hostMatching || this.subdomainMatching
         ? undefined
         : (this.urlMap.defaultSubdomain || "");

@@ -317,3 +317,50 @@ Deno.test("test_open_session_with_endpoint: openSession can match the request fi
   const response = await app.testClient().get("/");
   assert.equal(response.statusCode, 200);
 });
+
+Deno.test("test_bad_request_debug_message", async () => {
+  for (const debug of [true, false]) {
+    const app = new Application(import.meta.url);
+    app.config.DEBUG = debug;
+    app.config.TRAP_BAD_REQUEST_ERRORS = false;
+    app.post("/json", async function postJson() {
+      await request.getJson();
+      return null;
+    });
+    const rv = await app.testClient().post("/json", { contentType: "application/json" });
+    assert.equal(rv.statusCode, 400);
+    assert.equal(rv.text.includes("Failed to decode JSON object"), debug);
+  }
+});
+
+Deno.test("test_json_customization: request.getJson() parses with the app's JSON provider", async () => {
+  class X {
+    constructor(readonly val: unknown) {}
+  }
+  // Flask's provider takes an object_hook; phial's is replaced by overriding loads.
+  class CustomProvider extends DefaultJSONProvider {
+    override loads(text: string | Uint8Array): unknown {
+      return JSON.parse(
+        typeof text === "string" ? text : new TextDecoder().decode(text),
+        (_key, value) =>
+          value !== null && typeof value === "object" && Object.keys(value).length === 1 &&
+            "_foo" in value
+            ? new X(value._foo)
+            : value,
+      );
+    }
+  }
+  const app = new Application(import.meta.url);
+  app.json = new CustomProvider({
+    default: (o) => o instanceof X ? `<${o.val}>` : new DefaultJSONProvider().default(o),
+  });
+  app.post("/", async function index() {
+    const body = await request.getJson() as { x: unknown };
+    return app.json.dumps(body.x);
+  });
+  const rv = await app.testClient().post("/", {
+    data: JSON.stringify({ x: { _foo: 42 } }),
+    contentType: "application/json",
+  });
+  assert.equal(rv.text, '"<42>"');
+});

@@ -69,3 +69,15 @@ Deno.test("test_limit_config: Werkzeug's defaults, the app's config, then overri
     assert.equal(r.maxFormParts, 4);
   });
 });
+
+Deno.test("test_trusted_hosts_config", async () => {
+  const app = makeApp();
+  app.config.TRUSTED_HOSTS = ["example.test", ".other.test"];
+  app.get("/", function index() {
+    return "";
+  });
+  const client = app.testClient();
+  assert.equal((await client.get("/", { baseUrl: "http://example.test" })).statusCode, 200);
+  assert.equal((await client.get("/", { baseUrl: "http://a.other.test" })).statusCode, 200);
+  assert.equal((await client.get("/", { baseUrl: "http://bad.test" })).statusCode, 400);
+});
