@@ -16,6 +16,7 @@ import { FileBody } from "../wrappers/file_body.ts";
 import type { Response } from "../wrappers/response.ts";
 import type { Application } from "./application.ts";
 import { requireRequestContext } from "./globals.ts";
+import { adler32 } from "../http/adler32.ts";
 
 /** How long clients may cache the file: seconds, or a function of the file's path. */
 export type SendFileMaxAge = number | ((path: string | null) => number | null) | null;
@@ -342,15 +343,4 @@ function describe(value: unknown): string {
   if (value === null) return "null";
   if (typeof value === "object") return `a ${value.constructor?.name ?? "object"}`;
   return typeof value;
-}
-
-/** zlib's Adler-32 checksum, unsigned. */
-function adler32(bytes: Uint8Array): number {
-  let a = 1;
-  let b = 0;
-  for (const byte of bytes) {
-    a = (a + byte) % 65521;
-    b = (b + a) % 65521;
-  }
-  return (b * 65536 + a) >>> 0;
 }

@@ -24,3 +24,4 @@ export * from "./header_set.ts";
 export * from "./mimetypes.ts";
 export * from "./safe_join.ts";
 export * from "./content_security_policy.ts";
+export * from "./adler32.ts";

@@ -16,6 +16,7 @@ import { pyFloatRepr } from "../http/python_text.ts";
 import { safeJoin } from "../http/safe_join.ts";
 import { FileBody } from "../wrappers/file_body.ts";
 import { fnmatchRegExp, normcase } from "./fnmatch.ts";
+import { adler32 } from "../http/adler32.ts";
 
 /** Options of {@linkcode SharedDataMiddleware}: Werkzeug's keyword arguments. */
 export interface SharedDataOptions {
@@ -267,15 +268,4 @@ function basename(path: string): string {
   let cut = path.lastIndexOf("/");
   if (IS_WINDOWS) cut = Math.max(cut, path.lastIndexOf("\\"), path.indexOf(":") === 1 ? 1 : -1);
   return path.slice(cut + 1);
-}
-
-/** zlib's Adler-32 checksum, unsigned. */
-function adler32(bytes: Uint8Array): number {
-  let a = 1;
-  let b = 0;
-  for (const byte of bytes) {
-    a = (a + byte) % 65521;
-    b = (b + a) % 65521;
-  }
-  return (b * 65536 + a) >>> 0;
 }
