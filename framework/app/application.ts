@@ -96,6 +96,25 @@ const APP_SCOPES: Scopes = Object.freeze({
 
 const NO_FUNCTIONS: readonly never[] = Object.freeze([]);
 
+/** Whether `await value` would wait: a promise or any other thenable. */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === "object" || typeof value === "function") &&
+    typeof (value as { then?: unknown }).then === "function";
+}
+
+/** Whether any of the scopes has a function registered in `registry`. */
+function anyRegistered(
+  registry: ReadonlyMap<string | null, readonly unknown[]>,
+  scopes: readonly (string | null)[],
+): boolean {
+  if (registry.size === 0) return false;
+  for (const name of scopes) {
+    const fns = registry.get(name);
+    if (fns !== undefined && fns.length !== 0) return true;
+  }
+  return false;
+}
+
 function moduleName(importName: string): string {
   const path = importName.replace(/[?#].*$/, "");
   const last = path.slice(path.lastIndexOf("/") + 1);
@@ -491,19 +510,45 @@ export class Application extends Scaffold {
    */
   wsgiApp(environ: Environ, startResponse: StartResponse): Body | Promise<Body> {
     const ctx = this.requestContext(environ);
-    return ctx.run(async () => {
-      let response: ResponseLike;
-      try {
-        // Opening the session and matching the URL can fail too: a 500, as in Flask.
-        await ctx.open();
-        response = await this.fullDispatchRequest();
-      } catch (error) {
-        // The teardown functions get the error even though it is answered.
-        ctx.handledError = error;
-        response = await this.handleException(error);
-      }
-      return await response.wsgiApp(environ, startResponse);
-    }, { open: false });
+    // Promise-free until something in the pipeline gives a promise (see `#respond`).
+    return ctx.run(() => this.#respond(ctx, environ, startResponse), { open: false, sync: true });
+  }
+
+  /** `wsgiApp` inside the request context: each step is awaited only when it gave a promise. */
+  #respond(
+    ctx: RequestContext,
+    environ: Environ,
+    startResponse: StartResponse,
+  ): Body | Promise<Body> {
+    let response: ResponseLike | PromiseLike<ResponseLike>;
+    try {
+      // Opening the session and matching the URL can fail too: a 500, as in Flask.
+      const opened = ctx.open();
+      response = opened === undefined
+        ? this.fullDispatchRequest()
+        : opened.then(() => this.fullDispatchRequest());
+    } catch (error) {
+      return this.#answerError(ctx, error, environ, startResponse);
+    }
+    if (isThenable(response)) {
+      return Promise.resolve(response).then(
+        (answer) => answer.wsgiApp(environ, startResponse),
+        (error: unknown) => this.#answerError(ctx, error, environ, startResponse),
+      );
+    }
+    return response.wsgiApp(environ, startResponse);
+  }
+
+  async #answerError(
+    ctx: RequestContext,
+    error: unknown,
+    environ: Environ,
+    startResponse: StartResponse,
+  ): Promise<Body> {
+    // The teardown functions get the error even though it is answered.
+    ctx.handledError = error;
+    const response = await this.handleException(error);
+    return await response.wsgiApp(environ, startResponse);
   }
 
   /**
@@ -511,15 +556,45 @@ export class Application extends Scaffold {
    * request's functions, `requestStarted`, `preprocessRequest`, then `dispatchRequest`;
    * errors go to `handleUserException`; the result goes through `finalizeRequest`.
    *
-   * @returns The response.
+   * Once the first request's functions have run, nothing is awaited unless a step gives a
+   * promise (an async hook or view, a session to open or save): then the response comes
+   * synchronously. Await it either way.
+   *
+   * @returns The response, or a promise of it.
    */
-  async fullDispatchRequest(): Promise<Response> {
+  fullDispatchRequest(): Response | Promise<Response> {
+    if (!this.gotFirstRequest) return this.#fullDispatchFrom(0, undefined);
     let rv: unknown;
     try {
-      await this.tryTriggerBeforeFirstRequestFunctions();
-      requestStarted.send(this);
-      rv = await this.preprocessRequest();
-      if (rv === undefined || rv === null) rv = await this.dispatchRequest();
+      if (requestStarted.receivers !== 0) requestStarted.send(this);
+      rv = this.preprocessRequest();
+      if (isThenable(rv)) return this.#fullDispatchFrom(1, rv);
+      if (rv === undefined || rv === null) {
+        rv = this.dispatchRequest();
+        if (isThenable(rv)) return this.#fullDispatchFrom(2, rv);
+      }
+    } catch (error) {
+      return this.#fullDispatchFrom(3, error);
+    }
+    return this.finalizeRequest(rv);
+  }
+
+  /**
+   * `fullDispatchRequest` from where it first had to wait: 0 from the start, 1 for the
+   * before-request result `pending`, 2 for the view's, 3 to handle the error `pending`.
+   */
+  async #fullDispatchFrom(step: 0 | 1 | 2 | 3, pending: unknown): Promise<Response> {
+    let rv: unknown;
+    try {
+      if (step === 3) throw pending;
+      if (step === 0) {
+        await this.tryTriggerBeforeFirstRequestFunctions();
+        requestStarted.send(this);
+        rv = await this.preprocessRequest();
+      } else {
+        rv = await pending;
+      }
+      if (step !== 2 && (rv === undefined || rv === null)) rv = await this.dispatchRequest();
     } catch (error) {
       rv = await this.handleUserException(error);
     }
@@ -540,16 +615,24 @@ export class Application extends Scaffold {
    * Runs the URL value preprocessors, then the `beforeRequest` functions; the first of
    * these to return a value ends the request with it.
    *
-   * @returns That value, or `undefined` to go on to the view.
+   * @returns That value, or `undefined` to go on to the view; a promise of it when a
+   *   `beforeRequest` function is registered (await it either way).
    */
-  async preprocessRequest(): Promise<unknown> {
+  preprocessRequest(): unknown {
     const request = this.#requestContext().request;
     const names = this.#scopes(request.endpoint).appFirst;
-    for (const name of names) {
-      for (const fn of this.urlValuePreprocessors.get(name) ?? NO_FUNCTIONS) {
-        fn(request.endpoint, request.viewArgs);
+    if (this.urlValuePreprocessors.size !== 0) {
+      for (const name of names) {
+        for (const fn of this.urlValuePreprocessors.get(name) ?? NO_FUNCTIONS) {
+          fn(request.endpoint, request.viewArgs);
+        }
       }
     }
+    if (!anyRegistered(this.beforeRequestFuncs, names)) return undefined;
+    return this.#runBeforeRequest(names);
+  }
+
+  async #runBeforeRequest(names: readonly (string | null)[]): Promise<unknown> {
     for (const name of names) {
       for (const fn of this.beforeRequestFuncs.get(name) ?? NO_FUNCTIONS) {
         const rv = await fn();
@@ -622,7 +705,7 @@ export class Application extends Scaffold {
       responseClass: this.responseClass,
       json: this.json,
       environ,
-      endpoint: ctx?.request.endpoint ?? null,
+      endpoint: ctx === null ? null : ctx.request.endpoint,
     });
   }
 
@@ -631,11 +714,28 @@ export class Application extends Scaffold {
    * Flask's `process_response`.
    *
    * @param response The response.
-   * @returns The response to send.
+   * @returns The response to send; a promise of it when an `afterRequest` function is
+   *   registered or a session is saved (await it either way).
    */
-  async processResponse(response: Response): Promise<Response> {
+  processResponse(response: Response): Response | Promise<Response> {
     const ctx = this.#requestContext();
-    for (const name of this.#scopes(ctx.request.endpoint).appLast) {
+    const scopes = this.#scopes(ctx.request.endpoint).appLast;
+    const session = ctx.session;
+    if (
+      !anyRegistered(this.afterRequestFuncs, scopes) &&
+      (session === null || this.sessionInterface.isNullSession(session))
+    ) {
+      return response;
+    }
+    return this.#processResponse(ctx, scopes, response);
+  }
+
+  async #processResponse(
+    ctx: RequestContext,
+    scopes: readonly (string | null)[],
+    response: Response,
+  ): Promise<Response> {
+    for (const name of scopes) {
       const after = this.afterRequestFuncs.get(name);
       if (after === undefined) continue;
       for (let i = after.length - 1; i >= 0; i--) {
@@ -662,11 +762,39 @@ export class Application extends Scaffold {
    *
    * @param rv What the view (or an error handler) returned.
    * @param fromErrorHandler Whether `rv` came from handling an unhandled error.
-   * @returns The response.
+   * @returns The response, or a promise of it when a step gave one (await it either way).
    */
-  async finalizeRequest(rv: unknown, fromErrorHandler: boolean = false): Promise<Response> {
-    let response = await this.makeResponse(rv);
+  finalizeRequest(rv: unknown, fromErrorHandler: boolean = false): Response | Promise<Response> {
+    const made = this.makeResponse(rv);
+    if (isThenable(made)) return this.#finalizeRequest(made, fromErrorHandler);
+    let response = made;
     try {
+      const processed = this.processResponse(response);
+      if (isThenable(processed)) {
+        return this.#finalizeRequest(response, fromErrorHandler, processed);
+      }
+      response = processed;
+      if (requestFinished.receivers !== 0) requestFinished.send(this, { response });
+    } catch (error) {
+      if (!fromErrorHandler) throw error;
+      this.logException(error, "Request finalizing failed with an error while handling an error");
+    }
+    return response;
+  }
+
+  /** `finalizeRequest` once a step gave a promise (of the response, or of `processed`). */
+  async #finalizeRequest(
+    made: Response | PromiseLike<Response>,
+    fromErrorHandler: boolean,
+    processed?: PromiseLike<Response>,
+  ): Promise<Response> {
+    let response = await made;
+    try {
+      if (processed !== undefined) {
+        response = await processed;
+        requestFinished.send(this, { response });
+        return response;
+      }
       response = await this.processResponse(response);
       requestFinished.send(this, { response });
     } catch (error) {
@@ -807,9 +935,18 @@ export class Application extends Scaffold {
    * on, as in Flask.
    *
    * @param error The error that ended the request, or `null`.
+   * @returns Nothing, or a promise of the end when a function is registered.
    */
-  async doTeardownRequest(error: unknown = null): Promise<void> {
-    for (const name of this.#requestScopes().appLast) {
+  doTeardownRequest(error: unknown = null): void | Promise<void> {
+    const scopes = this.#requestScopes().appLast;
+    if (anyRegistered(this.teardownRequestFuncs, scopes)) {
+      return this.#teardownRequest(scopes, error);
+    }
+    if (requestTearingDown.receivers !== 0) requestTearingDown.send(this, { exc: error });
+  }
+
+  async #teardownRequest(scopes: readonly (string | null)[], error: unknown): Promise<void> {
+    for (const name of scopes) {
       const fns = this.teardownRequestFuncs.get(name);
       if (fns === undefined) continue;
       for (let i = fns.length - 1; i >= 0; i--) await fns[i]!(error);
@@ -822,8 +959,14 @@ export class Application extends Scaffold {
    * `appcontextTearingDown`.
    *
    * @param error The error that ended the context, or `null`.
+   * @returns Nothing, or a promise of the end when a function is registered.
    */
-  async doTeardownAppcontext(error: unknown = null): Promise<void> {
+  doTeardownAppcontext(error: unknown = null): void | Promise<void> {
+    if (this.teardownAppcontextFuncs.length !== 0) return this.#teardownAppcontext(error);
+    if (appcontextTearingDown.receivers !== 0) appcontextTearingDown.send(this, { exc: error });
+  }
+
+  async #teardownAppcontext(error: unknown): Promise<void> {
     const fns = this.teardownAppcontextFuncs;
     for (let i = fns.length - 1; i >= 0; i--) await fns[i]!(error);
     appcontextTearingDown.send(this, { exc: error });

@@ -12,7 +12,24 @@ import type { Request } from "../wrappers/request.ts";
 import type { Application } from "./application.ts";
 import { type ContextFrame, contextStorage, currentAppContext } from "./globals.ts";
 import type { SecureCookieSession } from "./secure_cookie_session.ts";
+import { SecureCookieSessionInterface } from "./session_interface.ts";
 import { appcontextPopped, appcontextPushed } from "./signals.ts";
+
+/** Whether `await value` would wait: a promise or any other thenable. */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === "object" || typeof value === "function") &&
+    typeof (value as { then?: unknown }).then === "function";
+}
+
+/** Calls `fn`: `undefined` when it finished synchronously, else a promise of its end. */
+function settle(fn: () => void | Promise<void>): Promise<void> | undefined {
+  try {
+    const rv = fn();
+    return rv === undefined ? undefined : rv;
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
 
 /**
  * The per-request namespace `g`: set any property on it. Flask's `_AppCtxGlobals`, with its
@@ -105,7 +122,7 @@ export class AppCtxGlobals {
 // Set by AppContext's static block: how RequestContext enters and leaves an application
 // context without making these steps public.
 let enterAppContext: (context: AppContext) => void;
-let exitAppContext: (context: AppContext, error: unknown) => Promise<void>;
+let exitAppContext: (context: AppContext, error: unknown) => void | Promise<void>;
 let detachAppContext: (context: AppContext) => (error: unknown) => Promise<void>;
 
 /**
@@ -130,8 +147,11 @@ export class AppContext {
   readonly app: Application;
   /** The URL adapter bound without a request (`SERVER_NAME` configured), or `null`. */
   urlAdapter: MapAdapter | null;
-  /** The namespace `g`. */
-  readonly g: AppCtxGlobals;
+  /** The namespace `g` (made on first use: most requests never touch it). */
+  get g(): AppCtxGlobals {
+    return this.#g ??= new this.app.appCtxGlobalsClass();
+  }
+  #g: AppCtxGlobals | undefined;
   /** For each `push()` not popped yet: the frame it made current and the one before. */
   #pushed: [entered: ContextFrame, previous: ContextFrame | undefined][] = [];
   /** How many entries (`push()` and `run()`) have not exited yet. */
@@ -151,7 +171,6 @@ export class AppContext {
   constructor(app: Application) {
     this.app = app;
     this.urlAdapter = app.createUrlAdapter(null);
-    this.g = new app.appCtxGlobalsClass();
   }
 
   /**
@@ -208,17 +227,27 @@ export class AppContext {
 
   #enter(): void {
     this.#depth++;
-    appcontextPushed.send(this.app);
+    if (appcontextPushed.receivers !== 0) appcontextPushed.send(this.app);
   }
 
-  /** Leaves one entry, in whatever context is current: tears down after the last. */
-  async #exit(error: unknown): Promise<void> {
+  /**
+   * Leaves one entry, in whatever context is current: tears down after the last. Gives a
+   * promise only when a teardown function did.
+   */
+  #exit(error: unknown): void | Promise<void> {
     this.#depth--;
-    try {
-      if (this.#depth === 0) await this.app.doTeardownAppcontext(error);
-    } finally {
-      appcontextPopped.send(this.app);
+    const tearing = this.#depth === 0
+      ? settle(() => this.app.doTeardownAppcontext(error))
+      : undefined;
+    if (tearing === undefined) {
+      this.#popped();
+      return;
     }
+    return tearing.finally(() => this.#popped());
+  }
+
+  #popped(): void {
+    if (appcontextPopped.receivers !== 0) appcontextPopped.send(this.app);
   }
 
   /** Undoes the last `push()` now; gives what finishes it (teardown, signal). */
@@ -230,7 +259,7 @@ export class AppContext {
     }
     this.#pushed.pop();
     contextStorage.enterWith(top[1] as ContextFrame);
-    return (error) => contextStorage.run(frame, () => this.#exit(error));
+    return (error) => contextStorage.run(frame, async () => await this.#exit(error));
   }
 }
 
@@ -307,15 +336,37 @@ export class RequestContext {
     }
   }
 
-  /** Opens the session and matches the URL (once), in whatever context is current. */
-  async open(): Promise<void> {
+  /**
+   * Opens the session and matches the URL (once), in whatever context is current. Gives a
+   * promise when opening the session is asynchronous, else finishes at once (the default
+   * interface without a secret key has nothing to wait for); either may be awaited.
+   *
+   * @returns Nothing, or a promise of the end.
+   */
+  open(): void | Promise<void> {
     if (this.#opened) return;
     this.#opened = true;
     if (this.session === null) {
-      const sessions = this.app.sessionInterface;
-      this.session = await sessions.openSession(this.app, this.request) ??
-        sessions.makeNullSession(this.app);
+      const app = this.app;
+      const sessions = app.sessionInterface;
+      if (
+        sessions instanceof SecureCookieSessionInterface &&
+        sessions.openSession === SecureCookieSessionInterface.prototype.openSession &&
+        sessions.getSigningSerializer(app) === null
+      ) {
+        // What the default openSession gives without a key (null), without its promise.
+        this.session = sessions.makeNullSession(app);
+      } else {
+        return this.#openSession();
+      }
     }
+    if (this.urlAdapter !== null) this.matchRequest();
+  }
+
+  async #openSession(): Promise<void> {
+    const sessions = this.app.sessionInterface;
+    this.session = await sessions.openSession(this.app, this.request) ??
+      sessions.makeNullSession(this.app);
     if (this.urlAdapter !== null) this.matchRequest();
   }
 
@@ -325,12 +376,10 @@ export class RequestContext {
    *
    * @param error The error that ended the request, if any.
    */
-  async close(error: unknown = null): Promise<void> {
-    try {
-      await this.app.doTeardownRequest(error);
-    } finally {
-      await this.request.close();
-    }
+  close(error: unknown = null): Promise<void> {
+    const tearing = settle(() => this.app.doTeardownRequest(error));
+    if (tearing === undefined) return this.request.close();
+    return tearing.finally(() => this.request.close());
   }
 
   /**
@@ -394,37 +443,89 @@ export class RequestContext {
    *
    * @param fn The function; it may be async.
    * @param options `open: false` leaves opening the session and matching the URL to `fn`
-   *   (the application's `wsgiApp` does, to answer their errors).
-   * @returns What `fn` returns.
+   *   (the application's `wsgiApp` does, to answer their errors); `sync: true` gives what
+   *   `fn` returned without a promise when nothing on the way needed one (`wsgiApp`'s
+   *   promise-free path).
+   * @returns What `fn` returns (a promise of it, unless `sync` is set and nothing waited).
    */
-  run<T>(fn: () => T | Promise<T>, options?: { open?: boolean }): Promise<T> {
+  run<T>(fn: () => T | Promise<T>, options?: { open?: boolean; sync?: false }): Promise<T>;
+  /**
+   * As the other overload, giving what `fn` returned without a promise when nothing on the
+   * way needed one.
+   *
+   * @param fn The function; it may be async.
+   * @param options `sync: true`, and `open` as in the other overload.
+   * @returns What `fn` returns, or a promise of it.
+   */
+  run<T>(fn: () => T | Promise<T>, options: { open?: boolean; sync: true }): T | Promise<T>;
+  run<T>(
+    fn: () => T | Promise<T>,
+    options?: { open?: boolean; sync?: boolean },
+  ): T | Promise<T> {
     const current = contextStorage.getStore()?.app;
     const reuse = current !== undefined && current.app === this.app;
     const appContext = reuse ? current : this.app.appContext();
     const open = options?.open ?? true;
-    return contextStorage.run({ app: appContext, request: this }, async () => {
-      if (!reuse) enterAppContext(appContext);
-      this.#depth++;
-      let error: unknown = null;
-      try {
-        if (open) await this.open();
-        return await fn();
-      } catch (caught) {
-        error = caught;
-        throw caught;
-      } finally {
-        const ended = error ?? this.handledError;
-        try {
-          await this.#exit(ended);
-        } finally {
-          if (!reuse) await exitAppContext(appContext, ended);
-        }
-      }
-    });
+    let result: T | Promise<T>;
+    try {
+      result = contextStorage.run(
+        { app: appContext, request: this },
+        () => this.#run(fn, open, reuse ? null : appContext),
+      );
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return options?.sync === true || result instanceof Promise ? result : Promise.resolve(result);
   }
 
-  async #exit(error: unknown): Promise<void> {
+  /** `run`'s body, inside the frame: promise-free unless `fn`, opening or a teardown waits. */
+  #run<T>(fn: () => T | Promise<T>, open: boolean, own: AppContext | null): T | Promise<T> {
+    if (own !== null) enterAppContext(own);
+    this.#depth++;
+    let result: T | Promise<T>;
+    try {
+      const opened = open ? this.open() : undefined;
+      result = opened === undefined ? fn() : opened.then(fn);
+    } catch (error) {
+      return this.#leave(error, true, own, undefined as T);
+    }
+    if (isThenable(result)) {
+      return Promise.resolve(result).then(
+        (value) => this.#leave(null, false, own, value),
+        (error: unknown) => this.#leave(error, true, own, undefined as T),
+      );
+    }
+    return this.#leave(null, false, own, result);
+  }
+
+  /**
+   * Exits after `run`'s function ended (with `error` when `failed`): tears the request down
+   * when this was the outermost entry, then exits the app context `run` entered; gives
+   * `value` (or throws `error`), as a promise only when a teardown step gave one.
+   */
+  #leave<T>(error: unknown, failed: boolean, own: AppContext | null, value: T): T | Promise<T> {
+    const ended = error ?? this.handledError;
+    const exiting = settle(() => this.#exit(ended));
+    const end = (): T => {
+      if (failed) throw error;
+      return value;
+    };
+    if (exiting === undefined) {
+      const appExiting = own === null ? undefined : settle(() => exitAppContext(own, ended));
+      return appExiting === undefined ? end() : appExiting.then(end);
+    }
+    return (async () => {
+      try {
+        await exiting;
+      } finally {
+        if (own !== null) await exitAppContext(own, ended);
+      }
+      return end();
+    })();
+  }
+
+  #exit(error: unknown): void | Promise<void> {
     this.#depth--;
-    if (this.#depth === 0) await this.close(error);
+    if (this.#depth === 0) return this.close(error);
   }
 }
