@@ -15,6 +15,12 @@ import type { SecureCookieSession } from "./secure_cookie_session.ts";
 import { SecureCookieSessionInterface } from "./session_interface.ts";
 import { appcontextPopped, appcontextPushed } from "./signals.ts";
 
+/**
+ * The method by which the application's own request class says that `close()` would have
+ * nothing to do (no form was parsed), so the context need not wait for it.
+ */
+const NOTHING_TO_CLOSE = Symbol.for("phial.request.nothingToClose");
+
 /** Whether `await value` would wait: a promise or any other thenable. */
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && (typeof value === "object" || typeof value === "function") &&
@@ -375,11 +381,19 @@ export class RequestContext {
    * closes the request (uploads spilled to disk are removed).
    *
    * @param error The error that ended the request, if any.
+   * @returns Nothing when no step had to wait (no async teardown function, no form to
+   *   release), else a promise of the end; await it either way.
    */
-  close(error: unknown = null): Promise<void> {
+  close(error: unknown = null): void | Promise<void> {
     const tearing = settle(() => this.app.doTeardownRequest(error));
-    if (tearing === undefined) return this.request.close();
-    return tearing.finally(() => this.request.close());
+    if (tearing === undefined) return this.#closeRequest();
+    return tearing.finally(() => this.#closeRequest());
+  }
+
+  #closeRequest(): void | Promise<void> {
+    const request = this.request as Request & { [NOTHING_TO_CLOSE]?: () => boolean };
+    if (request[NOTHING_TO_CLOSE]?.() === true) return;
+    return request.close();
   }
 
   /**
@@ -510,18 +524,21 @@ export class RequestContext {
       if (failed) throw error;
       return value;
     };
-    if (exiting === undefined) {
-      const appExiting = own === null ? undefined : settle(() => exitAppContext(own, ended));
+    const exitApp = (): Promise<void> | undefined =>
+      own === null ? undefined : settle(() => exitAppContext(own, ended));
+    const afterExit = (): T | Promise<T> => {
+      const appExiting = exitApp();
       return appExiting === undefined ? end() : appExiting.then(end);
-    }
-    return (async () => {
-      try {
-        await exiting;
-      } finally {
-        if (own !== null) await exitAppContext(own, ended);
-      }
-      return end();
-    })();
+    };
+    if (exiting === undefined) return afterExit();
+    return exiting.then(afterExit, (exitError: unknown) => {
+      // As a `finally`: the app context is exited, then the teardown's error thrown on.
+      const appExiting = exitApp();
+      if (appExiting === undefined) throw exitError;
+      return appExiting.then(() => {
+        throw exitError;
+      });
+    });
   }
 
   #exit(error: unknown): void | Promise<void> {
