@@ -516,9 +516,10 @@ export class Application extends Scaffold {
         ? undefined
         : (this.urlMap.defaultSubdomain || "");
       // Under host matching SERVER_NAME is not passed: the request's own host is matched.
+      // (bindToEnviron reads an undefined option as a missing one.)
       return this.urlMap.bindToEnviron(request.environ, {
-        ...(serverName === null || this.urlMap.hostMatching ? {} : { serverName }),
-        ...(subdomain === undefined ? {} : { subdomain }),
+        serverName: serverName === null || this.urlMap.hostMatching ? undefined : serverName,
+        subdomain,
       });
     }
     if (serverName === null) return null;
@@ -729,6 +730,8 @@ export class Application extends Scaffold {
    * @returns The response.
    */
   makeResponse(rv: unknown): Response | Promise<Response> {
+    // A string is the body, as viewReturnToResponse makes it (no options to gather).
+    if (typeof rv === "string") return new this.responseClass(rv);
     const ctx = currentRequestContext();
     const environ = ctx?.request.environ ??
       new EnvironBuilder("/").getEnviron();

@@ -159,7 +159,7 @@ export class AppContext {
   }
   #g: AppCtxGlobals | undefined;
   /** For each `push()` not popped yet: the frame it made current and the one before. */
-  #pushed: [entered: ContextFrame, previous: ContextFrame | undefined][] = [];
+  #pushed: [entered: ContextFrame, previous: ContextFrame | undefined][] | null = null;
   /** How many entries (`push()` and `run()`) have not exited yet. */
   #depth = 0;
 
@@ -189,7 +189,7 @@ export class AppContext {
   push(): void {
     const previous = contextStorage.getStore();
     const entered: ContextFrame = { app: this, request: previous?.request ?? null };
-    this.#pushed.push([entered, previous]);
+    (this.#pushed ??= []).push([entered, previous]);
     contextStorage.enterWith(entered);
     this.#enter();
   }
@@ -258,12 +258,12 @@ export class AppContext {
 
   /** Undoes the last `push()` now; gives what finishes it (teardown, signal). */
   #detach(): (error: unknown) => Promise<void> {
-    const top = this.#pushed.at(-1);
+    const top = this.#pushed?.at(-1);
     const frame = contextStorage.getStore();
     if (top === undefined || frame !== top[0]) {
       throw new Error("Popped the wrong application context: pop contexts in reverse order");
     }
-    this.#pushed.pop();
+    this.#pushed!.pop();
     contextStorage.enterWith(top[1] as ContextFrame);
     return (error) => contextStorage.run(frame, async () => await this.#exit(error));
   }
@@ -300,7 +300,7 @@ export class RequestContext {
     entered: ContextFrame,
     previous: ContextFrame | undefined,
     own: AppContext | null,
-  ][] = [];
+  ][] | null = null;
   /** How many entries (`push()` and `run()`) have not exited yet. */
   #depth = 0;
   #opened = false;
@@ -414,7 +414,7 @@ export class RequestContext {
       appContext.push();
     }
     const entered: ContextFrame = { app: appContext, request: this };
-    this.#pushed.push([entered, contextStorage.getStore(), own]);
+    (this.#pushed ??= []).push([entered, contextStorage.getStore(), own]);
     this.#depth++;
     contextStorage.enterWith(entered);
     await this.open();
@@ -429,12 +429,12 @@ export class RequestContext {
    * @throws {Error} When this context is not the current one (pop contexts in reverse order).
    */
   pop(error: unknown = null): Promise<void> {
-    const top = this.#pushed.at(-1);
+    const top = this.#pushed?.at(-1);
     const frame = contextStorage.getStore();
     if (top === undefined || frame !== top[0]) {
       throw new Error("Popped the wrong request context: pop contexts in reverse order");
     }
-    this.#pushed.pop();
+    this.#pushed!.pop();
     const [, previous, own] = top;
     // Restore before anything is awaited: a caller's `await` keeps the context that was
     // current when this call returned its promise.
