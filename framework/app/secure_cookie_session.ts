@@ -47,10 +47,9 @@ export class SecureCookieSession implements Iterable<[string, unknown]> {
    * @param initial The data loaded from the cookie.
    */
   constructor(initial?: SessionInit | null) {
-    this.#data = new Map(
-      initial == null
-        ? []
-        : Symbol.iterator in initial
+    // No data (every request's null session): an empty Map, with no array to iterate.
+    this.#data = initial == null ? new Map() : new Map(
+      Symbol.iterator in initial
         ? initial as Iterable<readonly [string, unknown]>
         : Object.entries(initial),
     );
