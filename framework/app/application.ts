@@ -607,19 +607,24 @@ export class Application extends Scaffold {
         if (isThenable(rv)) return this.#fullDispatchFrom(2, rv);
       }
     } catch (error) {
-      return this.#fullDispatchFrom(3, error);
+      rv = this.handleUserException(error);
+      if (isThenable(rv)) return this.#finalizeFrom(rv);
     }
     return this.finalizeRequest(rv);
   }
 
+  /** `fullDispatchRequest`'s end once the error handler gave a promise. */
+  async #finalizeFrom(handled: PromiseLike<unknown>): Promise<Response> {
+    return await this.finalizeRequest(await handled);
+  }
+
   /**
    * `fullDispatchRequest` from where it first had to wait: 0 from the start, 1 for the
-   * before-request result `pending`, 2 for the view's, 3 to handle the error `pending`.
+   * before-request result `pending`, 2 for the view's.
    */
-  async #fullDispatchFrom(step: 0 | 1 | 2 | 3, pending: unknown): Promise<Response> {
+  async #fullDispatchFrom(step: 0 | 1 | 2, pending: unknown): Promise<Response> {
     let rv: unknown;
     try {
-      if (step === 3) throw pending;
       if (step === 0) {
         await this.tryTriggerBeforeFirstRequestFunctions();
         requestStarted.send(this);
@@ -844,15 +849,16 @@ export class Application extends Scaffold {
    * errors to their registered handler; an error nobody handles is thrown on.
    *
    * @param error The error.
-   * @returns What the handler returned.
+   * @returns What the handler returned (a promise when it is async; await it either way).
+   * @throws The error, when no handler handles it.
    */
-  async handleUserException(error: unknown): Promise<unknown> {
+  handleUserException(error: unknown): unknown {
     if (error instanceof HTTPException && !this.trapHttpException(error)) {
-      return await this.handleHttpException(error);
+      return this.handleHttpException(error);
     }
     const handler = this.#findErrorHandler(error, this.#requestScopes().appLast);
     if (handler === null) throw error;
-    return await handler(error);
+    return handler(error);
   }
 
   /**
@@ -860,13 +866,14 @@ export class Application extends Scaffold {
    * (its error page); redirects from routing are never handled.
    *
    * @param error The HTTP error.
-   * @returns What the handler returned, or the error.
+   * @returns What the handler returned (a promise when it is async; await it either way), or
+   *   the error.
    */
-  async handleHttpException(error: HTTPException): Promise<unknown> {
+  handleHttpException(error: HTTPException): unknown {
     if (!error.code || error instanceof RequestRedirect) return error;
     const handler = this.#findErrorHandler(error, this.#requestScopes().appLast);
     if (handler === null) return error;
-    return await handler(error);
+    return handler(error);
   }
 
   /**
