@@ -1,6 +1,11 @@
 /**
- * Where the time goes (measured 2026-11-21)
- * =========================================
+ * Where the time goes (measured 2026-11-21, before the first speed-up)
+ * ===================================================================
+ * Since then the pipeline runs without a promise when nothing is async, `g` and the signals'
+ * payloads are made only when used, and fewer objects are made per request: hello went from
+ * 5.5 µs and 12.6 KB to ~3.5 µs and 6.5 KB in process (the rest of this note is as measured
+ * before that; its suggestions 1, 2 and part of 4 are done).
+ *
  * phial's `Application` path (hello, `GET /`, and the JSON case, `GET /user/42`) on this
  * machine (2 shared cores, Deno 2.9.6), from stacked micro-timings of each layer (best of 5,
  * in process, a plain `Request`), two `deno run --cpu-prof` profiles of
