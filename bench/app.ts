@@ -132,6 +132,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { Hono } from "npm:hono@4.13.19";
 import { Application, request, serveDeno, serveReference, toFetchHandler } from "../mod.ts";
+import { cpuTicks, haveWrk, numberOption, startChildServer, textOption } from "./load_tools.ts";
 
 const HELLO = "<h1>Hello, web!</h1>";
 const ECHO_BODY = '{"text":"hello","n":1,"tags":["a","b"]}';
@@ -259,21 +260,6 @@ function requestMaker(c: Case): () => Request {
 }
 
 // --- options --------------------------------------------------------------------------------
-
-function option(name: string, fallback: number): number {
-  const i = Deno.args.indexOf(name);
-  const value = i >= 0 ? Number(Deno.args[i + 1]) : fallback;
-  if (!(value > 0)) {
-    console.error(`error: ${name} needs a positive number`);
-    Deno.exit(1);
-  }
-  return value;
-}
-
-function textOption(name: string, fallback: string): string {
-  const i = Deno.args.indexOf(name);
-  return i >= 0 && Deno.args[i + 1] !== undefined ? Deno.args[i + 1]! : fallback;
-}
 
 const median = (xs: number[]): number => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -408,50 +394,14 @@ interface Running {
 }
 
 async function start(name: ServerName): Promise<Running> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", import.meta.filename!, "--serve", name],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let seen = "";
-  const deadline = Date.now() + 30000;
-  while (Date.now() < deadline) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    seen += value;
-    const m = /Listening at: http:\/\/127\.0\.0\.1:(\d+)/.exec(seen);
-    if (m) {
-      // Keep draining stdout so the child never blocks on a full pipe.
-      (async () => {
-        try {
-          while (!(await reader.read()).done);
-        } catch {
-          // child gone
-        }
-      })();
-      return { name, child, port: Number(m[1]) };
-    }
-  }
-  child.kill("SIGKILL");
-  throw new Error(`${name} did not start: ${seen}`);
-}
-
-async function haveWrk(): Promise<boolean> {
-  try {
-    // `wrk --version` exits 1 after printing its version; only a missing binary throws.
-    await new Deno.Command("wrk", { args: ["--version"], stdout: "null", stderr: "null" }).output();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The process's CPU time (user + system, all threads) in clock ticks (1/100 s). */
-function cpuTicks(pid: number): number {
-  const fields = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1]!.split(" ");
-  return Number(fields[11]) + Number(fields[12]);
+  const { child, port } = await startChildServer(name, [
+    "run",
+    "-A",
+    import.meta.filename!,
+    "--serve",
+    name,
+  ]);
+  return { name, child, port };
 }
 
 interface Load {
@@ -502,9 +452,9 @@ async function verifyOverWire(r: Running, c: Case): Promise<void> {
 }
 
 async function overLoopback(cases: Case[], quick: boolean): Promise<void> {
-  const seconds = option("--duration", quick ? 1 : 2);
-  const rounds = option("--rounds", quick ? 2 : 3);
-  const connections = option("--connections", 50);
+  const seconds = numberOption("--duration", quick ? 1 : 2);
+  const rounds = numberOption("--rounds", quick ? 2 : 3);
+  const connections = numberOption("--connections", 50);
   if (!await haveWrk()) {
     console.error("error: wrk is not installed (Debian/Ubuntu: apt-get install -y wrk)");
     Deno.exit(1);
@@ -580,7 +530,7 @@ async function profile(caseName: string): Promise<void> {
   const t = inProcessTargets().find((x) => x.name === target);
   if (t === undefined) throw new Error(`No target ${target}`);
   await verify(t.name, t.handler, c);
-  const rps = await timed(t.handler, requestMaker(c), option("--seconds", 5) * 1000);
+  const rps = await timed(t.handler, requestMaker(c), numberOption("--seconds", 5) * 1000);
   console.log(`${t.name} ${c.name}: ${fmt(rps)} req/s, ${(1e6 / rps).toFixed(2)} µs/req`);
 }
 

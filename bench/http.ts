@@ -20,6 +20,7 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
+import { type ChildServer, haveWrk, numberOption, startChildServer } from "./load_tools.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const SERVER = fileURLToPath(new URL("../server.ts", import.meta.url));
@@ -49,61 +50,8 @@ interface Target {
   like?: number;
 }
 
-function option(name: string, fallback: number): number {
-  const i = Deno.args.indexOf(name);
-  const value = i >= 0 ? Number(Deno.args[i + 1]) : fallback;
-  if (!(value > 0)) {
-    console.error(`error: ${name} needs a positive number`);
-    Deno.exit(1);
-  }
-  return value;
-}
-
-async function haveWrk(): Promise<boolean> {
-  try {
-    // `wrk --version` exits 1 after printing its version; only a missing binary throws.
-    await new Deno.Command("wrk", { args: ["--version"], stdout: "null", stderr: "null" }).output();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-interface Running {
-  child: Deno.ChildProcess;
-  port: number;
-}
-
-async function start(target: Target): Promise<Running> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: target.args,
-    cwd: ROOT,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let seen = "";
-  const deadline = Date.now() + 30000;
-  while (Date.now() < deadline) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    seen += value;
-    const m = /Listening at: http:\/\/127\.0\.0\.1:(\d+)/.exec(seen);
-    if (m) {
-      // Keep draining stdout so the child never blocks on a full pipe.
-      (async () => {
-        try {
-          while (!(await reader.read()).done);
-        } catch {
-          // child gone
-        }
-      })();
-      return { child, port: Number(m[1]) };
-    }
-  }
-  child.kill("SIGKILL");
-  throw new Error(`${target.name} did not start: ${seen}`);
+async function start(target: Target): Promise<ChildServer> {
+  return await startChildServer(target.name, target.args, ROOT);
 }
 
 async function wrk(port: number, seconds: number, connections: number): Promise<number> {
@@ -122,9 +70,9 @@ async function wrk(port: number, seconds: number, connections: number): Promise<
 }
 
 async function main(): Promise<void> {
-  const seconds = option("--duration", 3);
-  const connections = option("--connections", 50);
-  const rounds = option("--rounds", 6);
+  const seconds = numberOption("--duration", 3);
+  const connections = numberOption("--connections", 50);
+  const rounds = numberOption("--rounds", 6);
   if (!await haveWrk()) {
     console.error("error: wrk is not installed (Debian/Ubuntu: apt-get install -y wrk)");
     Deno.exit(1);
@@ -154,7 +102,7 @@ async function main(): Promise<void> {
     `wrk -t1 -c${connections} -d${seconds}s, ${rounds} round(s) in turns, ` +
       `loopback, the seed article's application`,
   );
-  const running: Running[] = [];
+  const running: ChildServer[] = [];
   try {
     for (const target of targets) running.push(await start(target));
     // Warm each server up (JIT, connection setup) before measuring.

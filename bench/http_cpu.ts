@@ -23,6 +23,8 @@
  *
  * @module
  */
+import { cpuTicks, textOption } from "./load_tools.ts";
+
 const HELLO_APP = `
 const BODY = new TextEncoder().encode("<h1>Hello, web!</h1>");
 const application = (_environ, startResponse) => {
@@ -30,16 +32,11 @@ const application = (_environ, startResponse) => {
   return [BODY];
 };`;
 
-function option(name: string, fallback: string): string {
-  const i = Deno.args.indexOf(name);
-  return i >= 0 && Deno.args[i + 1] !== undefined ? Deno.args[i + 1]! : fallback;
-}
-
-const seconds = Number(option("--duration", "3"));
-const rounds = Number(option("--rounds", "5"));
-const connections = Number(option("--connections", "50"));
-const against = option("--against", "");
-const only = option("--only", "").split(",").filter((s) => s !== "");
+const seconds = Number(textOption("--duration", "3"));
+const rounds = Number(textOption("--rounds", "5"));
+const connections = Number(textOption("--connections", "50"));
+const against = textOption("--against", "");
+const only = textOption("--only", "").split(",").filter((s) => s !== "");
 const naive = Deno.args.includes("--naive");
 
 function engineCode(root: string, engine: "reference" | "deno", extra = ""): string {
@@ -110,12 +107,6 @@ async function start(code: string): Promise<{ port: number; child: Deno.ChildPro
   const { value } = await reader.read();
   reader.releaseLock();
   return { port: Number(new TextDecoder().decode(value).trim()), child };
-}
-
-/** The process's CPU time (user + system, all threads) in clock ticks (1/100 s). */
-function cpuTicks(pid: number): number {
-  const fields = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1]!.split(" ");
-  return Number(fields[11]) + Number(fields[12]);
 }
 
 async function load(port: number, pid: number, secs: number): Promise<[number, number]> {
