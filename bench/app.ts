@@ -132,7 +132,14 @@
 import { isDeepStrictEqual } from "node:util";
 import { Hono } from "npm:hono@4.13.19";
 import { Application, request, serveDeno, serveReference, toFetchHandler } from "../mod.ts";
-import { cpuTicks, haveWrk, numberOption, startChildServer, textOption } from "./load_tools.ts";
+import {
+  cpuTicks,
+  haveWrk,
+  numberOption,
+  startChildServer,
+  stopChildServers,
+  textOption,
+} from "./load_tools.ts";
 
 const HELLO = "<h1>Hello, web!</h1>";
 const ECHO_BODY = '{"text":"hello","n":1,"tags":["a","b"]}';
@@ -509,14 +516,7 @@ async function overLoopback(cases: Case[], quick: boolean): Promise<void> {
       });
     }
   } finally {
-    for (const r of running) {
-      try {
-        r.child.kill("SIGTERM");
-      } catch {
-        // already gone
-      }
-      await r.child.status;
-    }
+    await stopChildServers(running);
     await Deno.remove(dir, { recursive: true });
   }
 }

@@ -20,7 +20,13 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
-import { type ChildServer, haveWrk, numberOption, startChildServer } from "./load_tools.ts";
+import {
+  type ChildServer,
+  haveWrk,
+  numberOption,
+  startChildServer,
+  stopChildServers,
+} from "./load_tools.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const SERVER = fileURLToPath(new URL("../server.ts", import.meta.url));
@@ -146,13 +152,6 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    for (const r of running) {
-      try {
-        r.child.kill("SIGTERM");
-      } catch {
-        // already gone
-      }
-      await r.child.status;
-    }
+    await stopChildServers(running);
   }
 }

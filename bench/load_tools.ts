@@ -114,3 +114,21 @@ export function cpuTicks(pid: number): number {
   const fields = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1]!.split(" ");
   return Number(fields[11]) + Number(fields[12]);
 }
+
+/**
+ * Stops child servers (SIGTERM) and waits for them to exit.
+ *
+ * @param servers The servers.
+ */
+export async function stopChildServers(
+  servers: Iterable<{ child: Deno.ChildProcess }>,
+): Promise<void> {
+  for (const { child } of servers) {
+    try {
+      child.kill("SIGTERM");
+    } catch {
+      // already gone
+    }
+    await child.status;
+  }
+}
