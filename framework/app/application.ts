@@ -15,7 +15,6 @@ import {
   InternalServerError,
   type ResponseLike,
 } from "../http/exceptions.ts";
-import type { MultiDict } from "../http/multi_dict.ts";
 import { urlQuote } from "../http/urls.ts";
 import { Map as UrlMap } from "../routing/map.ts";
 import type { MapAdapter } from "../routing/map_adapter.ts";
@@ -28,8 +27,7 @@ import {
   type TestResponse,
 } from "../wrappers/client.ts";
 import { EnvironBuilder, type EnvironBuilderOptions } from "../wrappers/environ_builder.ts";
-import type { FileStorage } from "../wrappers/file_storage.ts";
-import { type GetDataOptions, Request } from "../wrappers/request.ts";
+import { Request } from "../wrappers/request.ts";
 import { Response } from "../wrappers/response.ts";
 import { Config, DEFAULT_CONFIG } from "./config.ts";
 import { AppContext, AppCtxGlobals, RequestContext } from "./ctx.ts";
@@ -135,36 +133,6 @@ function moduleFolder(importName: string): string {
  * message in the error page.
  */
 class AppRequest extends Request {
-  /**
-   * Whether the form may have been parsed: until then `close()` has nothing to release, and
-   * the request context skips its promise (`Symbol.for("phial.request.nothingToClose")`).
-   * `form`, `files` and `getData({ parseFormData })` are the only ways in to the form
-   * parser (also for `data` and `values`, which call them).
-   */
-  #formTouched = false;
-
-  [Symbol.for("phial.request.nothingToClose")](): boolean {
-    return !this.#formTouched && this.close === Request.prototype.close;
-  }
-
-  override get form(): Promise<MultiDict<string>> {
-    this.#formTouched = true;
-    return super.form;
-  }
-
-  override get files(): Promise<MultiDict<FileStorage>> {
-    this.#formTouched = true;
-    return super.files;
-  }
-
-  override getData(options: GetDataOptions & { asText: true }): Promise<string>;
-  override getData(options?: GetDataOptions & { asText?: false }): Promise<Uint8Array>;
-  override getData(options?: GetDataOptions): Promise<Uint8Array | string>;
-  override getData(options?: GetDataOptions): Promise<Uint8Array | string> {
-    if (options?.parseFormData) this.#formTouched = true;
-    return super.getData(options);
-  }
-
   override onJsonLoadingFailed(error: Error | null): unknown {
     try {
       return super.onJsonLoadingFailed(error);

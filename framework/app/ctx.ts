@@ -15,12 +15,6 @@ import type { SecureCookieSession } from "./secure_cookie_session.ts";
 import { SecureCookieSessionInterface } from "./session_interface.ts";
 import { appcontextPopped, appcontextPushed } from "./signals.ts";
 
-/**
- * The method by which the application's own request class says that `close()` would have
- * nothing to do (no form was parsed), so the context need not wait for it.
- */
-const NOTHING_TO_CLOSE = Symbol.for("phial.request.nothingToClose");
-
 /** Whether `await value` would wait: a promise or any other thenable. */
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && (typeof value === "object" || typeof value === "function") &&
@@ -391,9 +385,7 @@ export class RequestContext {
   }
 
   #closeRequest(): void | Promise<void> {
-    const request = this.request as Request & { [NOTHING_TO_CLOSE]?: () => boolean };
-    if (request[NOTHING_TO_CLOSE]?.() === true) return;
-    return request.close();
+    return this.request.close();
   }
 
   /**

@@ -766,16 +766,11 @@ export class Request {
   }
 
   /** Releases uploaded files (removes spilled temporary files). */
-  async close(): Promise<void> {
+  close(): void | Promise<void> {
     const pending = this.#formPromise;
+    // No form was parsed: nothing to release, and no promise to wait for.
     if (pending === undefined) return;
-    let files: MultiDict<FileStorage>;
-    try {
-      files = (await pending).files;
-    } catch {
-      return;
-    }
-    for (const [, file] of files) await file.close();
+    return closeFiles(pending);
   }
 
   /** `<Request 'http://localhost/path' [GET]>`. */
@@ -790,8 +785,21 @@ export class Request {
   }
 }
 
+/** Closes the uploaded files of a parsed form (a form that failed to parse has none). */
+async function closeFiles(
+  pending: Promise<{ form: MultiDict<string>; files: MultiDict<FileStorage> }>,
+): Promise<void> {
+  let files: MultiDict<FileStorage>;
+  try {
+    files = (await pending).files;
+  } catch {
+    return;
+  }
+  for (const [, file] of files) await file.close();
+}
+
 /** Wraps a body so that `onClose` runs after the body's own `close()`. */
-function closingBody(body: Body, onClose: () => Promise<void>): Body {
+function closingBody(body: Body, onClose: () => void | Promise<void>): Body {
   return withClose(body, async () => {
     try {
       await body.close?.();

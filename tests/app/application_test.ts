@@ -362,3 +362,29 @@ Deno.test("Application sends Flask's signals around each request, in order", asy
     for (const disconnect of connected) disconnect();
   }
 });
+
+Deno.test("An upload spilled to a temporary file is removed when the request ends", async () => {
+  const app = new Application(import.meta.url);
+  app.post("/upload", async function upload() {
+    const files = await request.files;
+    return String(files.get("f")?.filename);
+  });
+  const made: string[] = [];
+  const realMakeTempFile = Deno.makeTempFile;
+  Deno.makeTempFile = async (...args: Parameters<typeof Deno.makeTempFile>) => {
+    const path = await realMakeTempFile(...args);
+    made.push(path);
+    return path;
+  };
+  try {
+    const big = new Uint8Array(600 * 1024).fill(120); // beyond the 500 KiB kept in memory
+    const response = await app.testClient().post("/upload", {
+      files: { f: { data: big, filename: "big.bin" } },
+    } as never);
+    assert.equal(response.text, "big.bin");
+    assert.equal(made.length, 1);
+    await assert.rejects(Deno.stat(made[0]!), Deno.errors.NotFound);
+  } finally {
+    Deno.makeTempFile = realMakeTempFile;
+  }
+});
