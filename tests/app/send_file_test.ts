@@ -9,6 +9,7 @@ import { Application } from "../../framework/app/application.ts";
 import { sendFile, sendFromDirectory } from "../../framework/app/send_file.ts";
 import type { Body, Environ } from "../../framework/gateway/types.ts";
 import { EnvironBuilder } from "../../framework/wrappers/environ_builder.ts";
+import { isOpen, recordingOpens } from "../file_opens.ts";
 
 const MTIME = 1700000000;
 const LAST_MODIFIED = "Tue, 14 Nov 2023 22:13:20 GMT";
@@ -420,31 +421,6 @@ Deno.test("sendFromDirectory joins safely and answers 404 for what it refuses", 
   // Nothing inside the directory but the file itself: a directory is not a file.
   assert.equal((await get(app, "/adir/sub")).status, "404 NOT FOUND");
 });
-
-async function recordingOpens<T>(fn: (opened: Deno.FsFile[]) => Promise<T>): Promise<T> {
-  const realOpen = Deno.open;
-  const opened: Deno.FsFile[] = [];
-  Deno.open = async (...args: Parameters<typeof Deno.open>) => {
-    const file = await realOpen(...args);
-    opened.push(file);
-    return file;
-  };
-  try {
-    return await fn(opened);
-  } finally {
-    Deno.open = realOpen;
-  }
-}
-
-async function isOpen(file: Deno.FsFile): Promise<boolean> {
-  try {
-    await file.stat();
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.BadResource) return false;
-    throw error;
-  }
-}
 
 async function call(app: Application, environ: Environ): Promise<[string, Body]> {
   let status = "";

@@ -9,6 +9,7 @@ import { EnvironBuilder } from "../../framework/wrappers/environ_builder.ts";
 import { startServer } from "../../framework/server/serve.ts";
 import { parseDate } from "../../framework/http/dates.ts";
 import type { Body, Environ, StartResponse, WsgiApp } from "../../framework/gateway/types.ts";
+import { isOpen, recordingOpens } from "../file_opens.ts";
 
 const encoder = new TextEncoder();
 const MTIME = 1700000000;
@@ -888,33 +889,6 @@ async function text(body: Body): Promise<string> {
   }
   await body.close?.();
   return parts.join("");
-}
-
-/** Runs `fn` with every file `Deno.open` opens meanwhile recorded in `opened`. */
-async function recordingOpens<T>(fn: (opened: Deno.FsFile[]) => Promise<T>): Promise<T> {
-  const realOpen = Deno.open;
-  const opened: Deno.FsFile[] = [];
-  Deno.open = async (...args: Parameters<typeof Deno.open>) => {
-    const file = await realOpen(...args);
-    opened.push(file);
-    return file;
-  };
-  try {
-    return await fn(opened);
-  } finally {
-    Deno.open = realOpen;
-  }
-}
-
-/** Whether a file is still open: fstat works on an open file only. */
-async function isOpen(file: Deno.FsFile): Promise<boolean> {
-  try {
-    await file.stat();
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.BadResource) return false;
-    throw error;
-  }
 }
 
 Deno.test("SharedDataMiddleware streams a large file in chunks and close() closes it", async () => {
