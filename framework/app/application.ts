@@ -400,42 +400,66 @@ export class Application extends Scaffold {
    * `await app.testRequestContext("/?q=1").run(() => request.args.get("q"))`.
    *
    * @param path The path (and query).
-   * @param options `EnvironBuilder`'s options (method, headers, data, json, ...).
+   * @param options `EnvironBuilder`'s options (method, headers, data, json, ...), plus
+   *   `subdomain` (put before `SERVER_NAME`, as Flask's). A `json` body is serialized
+   *   with the app's JSON provider (`app.json`), as Flask's test requests are.
    * @returns The context.
    */
-  testRequestContext(path: string = "/", options: EnvironBuilderOptions = {}): RequestContext {
-    return this.requestContext(
-      new EnvironBuilder(path, this.#withBaseUrl(path, options)).getEnviron(),
-    );
+  testRequestContext(
+    path: string = "/",
+    options: EnvironBuilderOptions & { subdomain?: string } = {},
+  ): RequestContext {
+    const { subdomain: _, ...builderOptions } = this.#withBaseUrl(path, options);
+    return this.requestContext(new EnvironBuilder(path, builderOptions).getEnviron());
   }
 
   /**
    * Flask's test default: without a `baseUrl`, `host` or absolute URL, requests go to
    * `SERVER_NAME` (else `localhost`) under `APPLICATION_ROOT`, with `PREFERRED_URL_SCHEME`.
    */
-  #withBaseUrl<O extends EnvironBuilderOptions>(path: string, options: O): O {
+  #withBaseUrl<O extends EnvironBuilderOptions & { subdomain?: string }>(
+    path: string,
+    options: O,
+  ): O {
+    if (options.json !== undefined && options.data === undefined) {
+      // Serialized with the app's provider (its `ensureAscii`, `sortKeys`...), as Flask's.
+      const { json, ...rest } = options;
+      const headers = new Headers(options.headers as HeadersInit | undefined);
+      options = {
+        ...rest,
+        data: this.json.dumps(json),
+        contentType: options.contentType ??
+          (headers.has("content-type") ? undefined : "application/json"),
+      } as O;
+    }
     if (
       options.baseUrl !== undefined || options.host !== undefined || ABSOLUTE_URL_RE.test(path)
     ) {
       return options;
     }
     const config = this.config;
-    const host = (config.SERVER_NAME as string | null) || "localhost";
+    let host = (config.SERVER_NAME as string | null) || "localhost";
+    if (options.subdomain) host = `${options.subdomain}.${host}`;
     const root = String(config.APPLICATION_ROOT ?? "/").replace(/^\/+/, "");
     const scheme = options.urlScheme ?? options.scheme ??
       ((config.PREFERRED_URL_SCHEME as string | null) || "http");
-    return { ...options, baseUrl: `${scheme}://${host}/${root}` };
+    return { ...options, subdomain: undefined, baseUrl: `${scheme}://${host}/${root}` };
   }
 
   /**
    * A test client that runs requests through `wsgiApp` with no socket, with a cookie jar.
    * As Flask's, a request without a `baseUrl` or `host` goes to `SERVER_NAME` (else
-   * `localhost`) under `APPLICATION_ROOT`, read when it is sent.
+   * `localhost`) under `APPLICATION_ROOT`, read when it is sent; `subdomain` goes before
+   * that host, and a `json` body is serialized with `app.json`. As Flask's client, every
+   * request has `client.environBase` under it: `REMOTE_ADDR` `127.0.0.1` and
+   * `HTTP_USER_AGENT` `phial` (Flask's says `Werkzeug/<version>`; phial's names itself),
+   * changed by `options.environBase` or by setting keys of `client.environBase`, and put
+   * under an `EnvironBuilder` or environ given to `open()` too.
    *
-   * @param options Client options (`followRedirects`...).
+   * @param options Client options (`followRedirects`, `environBase`...).
    * @returns The client.
    */
-  testClient(options?: ClientOptions): Client {
+  testClient(options: ClientOptions = {}): Client {
     const withBaseUrl = (target: string, requestOptions: ClientRequestOptions) =>
       this.#withBaseUrl(target, requestOptions);
     return new (class AppClient extends Client {
@@ -443,10 +467,18 @@ export class Application extends Scaffold {
         target: string | EnvironBuilder | Environ = "/",
         requestOptions: ClientRequestOptions = {},
       ): Promise<TestResponse> {
-        if (typeof target === "string") requestOptions = withBaseUrl(target, requestOptions);
+        if (typeof target === "string") {
+          requestOptions = withBaseUrl(target, requestOptions);
+        } else {
+          const environ = target instanceof EnvironBuilder ? target.getEnviron() : target;
+          target = { ...this.environBase, ...environ } as Environ;
+        }
         return super.open(target, requestOptions);
       }
-    })(this, options);
+    })(this, {
+      ...options,
+      environBase: { REMOTE_ADDR: "127.0.0.1", HTTP_USER_AGENT: "phial", ...options.environBase },
+    });
   }
 
   /**

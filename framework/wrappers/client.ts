@@ -18,6 +18,8 @@ import { iriToUri } from "./iri_to_uri.ts";
 export interface ClientRequestOptions extends EnvironBuilderOptions {
   /** Follow 301/302/303/305/307/308 answers (the client's default otherwise). */
   followRedirects?: boolean;
+  /** A subdomain put before the host (Flask's `subdomain`): `"api"` sends to `api.<host>`. */
+  subdomain?: string;
 }
 
 /** Options of {@linkcode Client}. */
@@ -160,7 +162,7 @@ export class Client {
     target: string | EnvironBuilder | Environ = "/",
     options: ClientRequestOptions = {},
   ): Promise<TestResponse> {
-    const { followRedirects, ...builderOptions } = options;
+    const { followRedirects, subdomain, ...builderOptions } = options;
     let builder: EnvironBuilder | null;
     let environ: Environ;
     if (typeof target === "string") {
@@ -168,6 +170,7 @@ export class Client {
         ...builderOptions,
         environBase: { ...this.environBase, ...builderOptions.environBase },
       });
+      if (subdomain) builder.host = `${subdomain}.${builder.host}`;
       environ = builder.getEnviron();
     } else if (target instanceof EnvironBuilder) {
       builder = target;

@@ -17,10 +17,10 @@
 // (`Request.blueprint` is not in API.md §3).
 import assert from "node:assert/strict";
 import { Application } from "../../framework/app/application.ts";
-
+import { Blueprint } from "../../framework/app/blueprint.ts";
 import { g, request, session } from "../../framework/app/globals.ts";
 import { jsonify, redirect, urlFor } from "../../framework/app/helpers.ts";
-
+import type { DefaultJSONProvider } from "../../framework/app/json_provider.ts";
 import { appcontextPopped } from "../../framework/app/signals.ts";
 import { EnvironBuilder } from "../../framework/wrappers/environ_builder.ts";
 
@@ -63,6 +63,55 @@ Deno.test("test_environ_defaults: requests go to http://localhost/", async () =>
   assert.equal(rv.text, "http://localhost/");
 });
 
+Deno.test("test_environ_base_default: the client's remote address and user agent", async () => {
+  const app = makeApp();
+  const client = app.testClient();
+  let seen: unknown[] = [];
+  app.route("/", function index() {
+    Object.assign(g, { remoteAddr: request.remoteAddr, userAgent: request.userAgent });
+    seen = [gValue("remoteAddr"), gValue("userAgent")];
+    return "";
+  });
+
+  await client.get("/");
+  // Flask's is `Werkzeug/<version>`; phial's test client names itself (see the header).
+  assert.deepEqual(seen, ["127.0.0.1", "phial"]);
+});
+
+Deno.test("test_environ_base_modified: client.environBase changes every request", async () => {
+  const app = makeApp();
+  const client = app.testClient();
+  let seen: unknown[] = [];
+  app.route("/", function index() {
+    Object.assign(g, { remoteAddr: request.remoteAddr, userAgent: request.userAgent });
+    seen = [gValue("remoteAddr"), gValue("userAgent")];
+    return "";
+  });
+
+  client.environBase!["REMOTE_ADDR"] = "192.168.0.22";
+  client.environBase!["HTTP_USER_AGENT"] = "Foo";
+
+  await client.get("/");
+  assert.deepEqual(seen, ["192.168.0.22", "Foo"]);
+});
+
+Deno.test("test_client_open_environ: open() takes a builder or an environ, under environBase", async () => {
+  const app = makeApp();
+  const client = app.testClient();
+  app.route("/index", function index() {
+    return request.remoteAddr ?? "";
+  });
+
+  const builder = new EnvironBuilder("/index", { method: "GET" });
+  let rv = await client.open(builder);
+  assert.equal(rv.text, "127.0.0.1");
+
+  const environ = builder.getEnviron();
+  client.environBase!["REMOTE_ADDR"] = "127.0.0.2";
+  rv = await client.open(environ);
+  assert.equal(rv.text, "127.0.0.2");
+});
+
 Deno.test("test_specify_url_scheme: urlScheme makes an https request", async () => {
   const app = makeApp();
   const client = app.testClient();
@@ -83,6 +132,37 @@ Deno.test("test_path_is_url: a full URL as the path sets scheme, host and root",
   assert.equal(eb.host, "example.com");
   assert.equal(eb.scriptRoot, "");
   assert.equal(eb.path, "/");
+});
+
+Deno.test("test_environbuilder_json_dumps: a json body is serialized with the app's settings", async () => {
+  const app = makeApp();
+  // Not in Flask's test: with the provider's default (ensureAscii, recorded from Flask
+  // 3.1.3's EnvironBuilder) the body is escaped, so the setting really is the app's.
+  const escaped = app.testRequestContext("/", { json: "\u20ac" });
+  assert.equal(await escaped.run(() => request.getData({ asText: true })), '"\\u20ac"');
+  (app.json as DefaultJSONProvider).ensureAscii = false;
+  const ctx = app.testRequestContext("/", { json: "\u20ac" });
+  const data = await ctx.run(() => request.getData({ asText: true }));
+  assert.equal(data, '"\u20ac"');
+});
+
+Deno.test("test_blueprint_with_subdomain: the subdomain option prefixes SERVER_NAME", async () => {
+  const app = new Application(import.meta.url, { subdomainMatching: true });
+  app.config.SERVER_NAME = "example.com:1234";
+  app.config.APPLICATION_ROOT = "/foo";
+  const client = app.testClient();
+
+  const bp = new Blueprint("company", import.meta.url, { subdomain: "xxx" });
+  bp.route("/", function index() {
+    return request.url;
+  });
+  app.registerBlueprint(bp);
+
+  const ctx = app.testRequestContext("/", { subdomain: "xxx" });
+  assert.equal(ctx.request.url, "http://xxx.example.com:1234/foo/");
+
+  const rv = await client.get("/", { subdomain: "xxx" });
+  assert.equal(rv.text, "http://xxx.example.com:1234/foo/");
 });
 
 Deno.test("test_redirect_session: the session cookie follows a redirect", async () => {
