@@ -256,3 +256,18 @@ Deno.test("adapters for different subdomains of one map match each on their own"
   assert.deepStrictEqual(map.bind("example.com", { subdomain: "docs" }).match("/"), ["docs", {}]);
   assert.deepStrictEqual(www.match("/"), ["www", {}]);
 });
+
+Deno.test("matchResultError makes routing errors without a stack trace and leaves other errors theirs", () => {
+  const before = Error.stackTraceLimit;
+  const urls = new UrlMap([new Rule("/a", { endpoint: "a", methods: ["GET"] })]).bind("x");
+  const miss = urls.matchResult("/nope");
+  const wrong = urls.matchResult("/a", "POST");
+  assert.ok(miss.code === 404 && wrong.code === 405);
+  const notFound = matchResultError(miss);
+  const notAllowed = matchResultError(wrong);
+  assert.equal(notFound.code, 404);
+  assert.deepEqual((notAllowed as MethodNotAllowed).validMethods, ["GET", "HEAD"]);
+  assert.doesNotMatch(notFound.stack ?? "", /\n\s+at /);
+  assert.equal(Error.stackTraceLimit, before);
+  assert.match(new Error("x").stack ?? "", /map_adapter_test/);
+});
