@@ -50,6 +50,7 @@ import {
   requestBlueprint,
   requestBlueprints,
 } from "./blueprint.ts";
+import { isThenable } from "../gateway/is_thenable.ts";
 
 /** A `teardownAppcontext` function: gets the error that ended the context, or `null`. */
 export type TeardownAppcontextFunction = (error: unknown) => unknown;
@@ -95,12 +96,6 @@ const APP_SCOPES: Scopes = Object.freeze({
 });
 
 const NO_FUNCTIONS: readonly never[] = Object.freeze([]);
-
-/** Whether `await value` would wait: a promise or any other thenable. */
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === "object" || typeof value === "function") &&
-    typeof (value as { then?: unknown }).then === "function";
-}
 
 /** Whether any of the scopes has a function registered in `registry`. */
 function anyRegistered(

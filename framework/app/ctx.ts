@@ -14,12 +14,7 @@ import { type ContextFrame, contextStorage, currentAppContext } from "./globals.
 import type { SecureCookieSession } from "./secure_cookie_session.ts";
 import { SecureCookieSessionInterface } from "./session_interface.ts";
 import { appcontextPopped, appcontextPushed } from "./signals.ts";
-
-/** Whether `await value` would wait: a promise or any other thenable. */
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === "object" || typeof value === "function") &&
-    typeof (value as { then?: unknown }).then === "function";
-}
+import { isThenable } from "../gateway/is_thenable.ts";
 
 /** Calls `fn`: `undefined` when it finished synchronously, else a promise of its end. */
 function settle(fn: () => void | Promise<void>): Promise<void> | undefined {

@@ -8,6 +8,7 @@
 import { pyFloatRepr } from "../http/python_text.ts";
 import { httpDate } from "../http/dates.ts";
 import { Response, type ResponseBody, type ResponseInit } from "../wrappers/response.ts";
+import { isPlainObject } from "../gateway/is_plain_object.ts";
 
 /** A function turning a value JSON cannot represent into one it can, or throwing a `TypeError`. */
 export type JSONDefault = (value: unknown) => unknown;
@@ -329,11 +330,6 @@ function compareCodePoints(a: string, b: string): number {
 
 function sortStrings(keys: string[]): string[] {
   return keys.some((k) => HIGH_UNITS.test(k)) ? keys.sort(compareCodePoints) : keys.sort();
-}
-
-function isPlainObject(value: object): boolean {
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }
 
 /** Encodes a value; `undefined` means "leave it out" (an object property) or `null`. */

@@ -9,6 +9,7 @@ import type { AppObject, Environ } from "../gateway/types.ts";
 import { Headers } from "../http/headers.ts";
 import { Response, type ResponseInit, type StatusInit } from "../wrappers/response.ts";
 import type { JSONProvider } from "./json_provider.ts";
+import { isPlainObject } from "../gateway/is_plain_object.ts";
 
 /** Options of {@linkcode viewReturnToResponse}: what Flask reads from the app and request. */
 export interface MakeResponseOptions {
@@ -33,12 +34,6 @@ type Unpacked = [body: unknown, status: StatusInit | undefined, headers: TupleHe
 
 // A status in a tuple: a three-digit code, alone or followed by a reason phrase.
 const STATUS_TEXT_RE = /^\s*[1-9][0-9]{2}(?:\s|$)/;
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
 
 function isStatus(value: unknown): value is StatusInit {
   if (typeof value === "number") return Number.isInteger(value) && value >= 100 && value <= 999;

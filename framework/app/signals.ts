@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { isThenable } from "../gateway/is_thenable.ts";
 
 /**
  * The "any sender" marker, as blinker's `ANY`: a receiver connected with it (or with no
@@ -86,11 +87,6 @@ function senderKey(options: ReceiverOptions | undefined, action: string): unknow
     );
   }
   return options.sender === undefined ? ANY : options.sender;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === "object" || typeof value === "function") && value !== null &&
-    typeof (value as { then?: unknown }).then === "function";
 }
 
 /**

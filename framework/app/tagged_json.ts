@@ -7,6 +7,7 @@
 
 import { httpDate, parseDate } from "../http/dates.ts";
 import { DefaultJSONProvider, type JSONProvider } from "./json_provider.ts";
+import { isPlainObject } from "../gateway/is_plain_object.ts";
 
 /**
  * One type that {@link TaggedJSONSerializer} knows how to carry through JSON, as Flask's
@@ -88,12 +89,6 @@ export interface RegisterTagOptions {
   force?: boolean;
   /** Position in the tag order (checked first to last); appended when omitted. */
   index?: number;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== "object") return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }
 
 // A plain object with its own toJSON goes through toJSON, as JSON.stringify does.

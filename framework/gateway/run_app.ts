@@ -8,6 +8,7 @@
 import type { AppObject, Body, Chunk, Environ, StartResponse, WriteCallable } from "./types.ts";
 import { validateHeaders, validateStatus } from "./header_validation.ts";
 import { reportError } from "./report_error.ts";
+import { isThenable } from "./is_thenable.ts";
 
 const encoder = new TextEncoder();
 // Below this length an ASCII string chunk is copied byte by byte into a view of a shared
@@ -342,11 +343,6 @@ class AppRun implements AppResponse {
 
 function early(): TypeError {
   return new TypeError("The app produced a body chunk before it called startResponse()");
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && typeof value === "object" &&
-    typeof (value as PromiseLike<unknown>).then === "function";
 }
 
 function toBytes(chunk: Chunk, what: string): Uint8Array {
