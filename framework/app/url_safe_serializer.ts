@@ -6,6 +6,7 @@
  */
 
 import { deflateSync, inflateSync } from "node:zlib";
+import { concatBytes } from "../gateway/concat_bytes.ts";
 import { pyStr } from "../http/python_text.ts";
 import { TaggedJSONSerializer } from "./tagged_json.ts";
 
@@ -51,16 +52,6 @@ const strictDecoder = new TextDecoder("utf-8", { fatal: true });
 
 function toBytes(value: string | Uint8Array): Uint8Array {
   return typeof value === "string" ? encoder.encode(value) : value;
-}
-
-function concatBytes(...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
 
 // Python's repr() of bytes, for messages that read as itsdangerous's.
@@ -347,13 +338,18 @@ export class URLSafeTimedSerializer {
       let key: Uint8Array;
       switch (this.keyDerivation) {
         case "concat":
-          key = new Uint8Array(await crypto.subtle.digest(hash, concatBytes(this.salt, secret)));
+          key = new Uint8Array(
+            await crypto.subtle.digest(
+              hash,
+              concatBytes([this.salt, secret]) as Uint8Array<ArrayBuffer>,
+            ),
+          );
           break;
         case "django-concat":
           key = new Uint8Array(
             await crypto.subtle.digest(
               hash,
-              concatBytes(this.salt, encoder.encode("signer"), secret),
+              concatBytes([this.salt, encoder.encode("signer"), secret]) as Uint8Array<ArrayBuffer>,
             ),
           );
           break;
