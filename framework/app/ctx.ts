@@ -375,12 +375,8 @@ export class RequestContext {
    */
   close(error: unknown = null): void | Promise<void> {
     const tearing = settle(() => this.app.doTeardownRequest(error));
-    if (tearing === undefined) return this.#closeRequest();
-    return tearing.finally(() => this.#closeRequest());
-  }
-
-  #closeRequest(): void | Promise<void> {
-    return this.request.close();
+    if (tearing === undefined) return this.request.close();
+    return tearing.finally(() => this.request.close());
   }
 
   /**
