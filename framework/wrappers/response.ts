@@ -107,12 +107,15 @@ export type CrossOriginOpenerPolicy = "unsafe-none" | "same-origin-allow-popups"
 /** `Cross-Origin-Embedder-Policy` values (Werkzeug's `COEP` enum). */
 export type CrossOriginEmbedderPolicy = "unsafe-none" | "require-corp";
 
-const COOP_VALUES: ReadonlySet<string> = new Set([
+const COOP_VALUES: ReadonlySet<CrossOriginOpenerPolicy> = new Set([
   "unsafe-none",
   "same-origin-allow-popups",
   "same-origin",
 ]);
-const COEP_VALUES: ReadonlySet<string> = new Set(["unsafe-none", "require-corp"]);
+const COEP_VALUES: ReadonlySet<CrossOriginEmbedderPolicy> = new Set([
+  "unsafe-none",
+  "require-corp",
+]);
 
 // What Python's int() takes from a header: optional sign, digits, `_` between digits.
 const PY_INT_RE = /^\s*[+-]?\d+(?:_\d+)*\s*$/;
@@ -498,7 +501,7 @@ export class Response {
 
   /** The full Content-Type header, or `null`; settable (`null` removes it). */
   get contentType(): string | null {
-    return this.headers.get("content-type") ?? null;
+    return this.#header("content-type");
   }
   set contentType(value: string | null) {
     this.#setHeader("Content-Type", value);
@@ -516,7 +519,7 @@ export class Response {
 
   /** The Location header, or `null`; settable. */
   get location(): string | null {
-    return this.headers.get("location") ?? null;
+    return this.#header("location");
   }
   set location(value: string | null) {
     this.#setHeader("Location", value);
@@ -524,7 +527,7 @@ export class Response {
 
   /** The Content-Location header, or `null`; settable. */
   get contentLocation(): string | null {
-    return this.headers.get("content-location") ?? null;
+    return this.#header("content-location");
   }
   set contentLocation(value: string | null) {
     this.#setHeader("Content-Location", value);
@@ -532,7 +535,7 @@ export class Response {
 
   /** The Content-Encoding header, or `null`; settable. */
   get contentEncoding(): string | null {
-    return this.headers.get("content-encoding") ?? null;
+    return this.#header("content-encoding");
   }
   set contentEncoding(value: string | null) {
     this.#setHeader("Content-Encoding", value);
@@ -540,7 +543,7 @@ export class Response {
 
   /** The Content-MD5 header, or `null`; settable. */
   get contentMd5(): string | null {
-    return this.headers.get("content-md5") ?? null;
+    return this.#header("content-md5");
   }
   set contentMd5(value: string | null) {
     this.#setHeader("Content-MD5", value);
@@ -559,7 +562,7 @@ export class Response {
 
   /** The Accept-Ranges header, or `null`; settable. */
   get acceptRanges(): string | null {
-    return this.headers.get("accept-ranges") ?? null;
+    return this.#header("accept-ranges");
   }
   set acceptRanges(value: string | null) {
     this.#setHeader("Accept-Ranges", value);
@@ -567,7 +570,7 @@ export class Response {
 
   /** The Content-Range header, or `null`; settable. */
   get contentRange(): string | null {
-    return this.headers.get("content-range") ?? null;
+    return this.#header("content-range");
   }
   set contentRange(value: string | null) {
     this.#setHeader("Content-Range", value);
@@ -601,11 +604,11 @@ export class Response {
    * removes the header). Setting a string (or `null`) replaces the header outright.
    */
   get cacheControl(): ResponseCacheControl {
-    return parseCacheControlHeader(this.headers.get("cache-control"), (cc) => {
-      const value = cc.toHeader();
-      if (value === "") this.headers.remove("Cache-Control");
-      else this.headers.set("Cache-Control", value);
-    }, ResponseCacheControl);
+    return parseCacheControlHeader(
+      this.headers.get("cache-control"),
+      (cc) => this.#setUnlessEmpty("Cache-Control", cc.toHeader()),
+      ResponseCacheControl,
+    );
   }
   set cacheControl(value: string | null) {
     this.#setHeader("Cache-Control", value);
@@ -676,8 +679,10 @@ export class Response {
   }
 
   #writeCspHeader(name: string, value: ContentSecurityPolicy | string | null): void {
-    const text = value === null || typeof value === "string" ? value : value.toHeader();
-    this.#setHeader(name, text === "" ? null : text);
+    this.#setUnlessEmpty(
+      name,
+      value === null || typeof value === "string" ? value : value.toHeader(),
+    );
   }
 
   /**
@@ -726,7 +731,7 @@ export class Response {
 
   /** Access-Control-Allow-Origin (an origin or `*`), or `null`; settable. */
   get accessControlAllowOrigin(): string | null {
-    return this.headers.get("access-control-allow-origin") ?? null;
+    return this.#header("access-control-allow-origin");
   }
   set accessControlAllowOrigin(value: string | null) {
     this.#setHeader("Access-Control-Allow-Origin", value);
@@ -749,8 +754,7 @@ export class Response {
    * Werkzeug. Settable with one of the values, or `null` to remove the header.
    */
   get crossOriginOpenerPolicy(): CrossOriginOpenerPolicy {
-    const v = this.headers.get("cross-origin-opener-policy");
-    return v !== undefined && COOP_VALUES.has(v) ? v as CrossOriginOpenerPolicy : "unsafe-none";
+    return this.#policyHeader("cross-origin-opener-policy", COOP_VALUES);
   }
   set crossOriginOpenerPolicy(value: CrossOriginOpenerPolicy | null) {
     this.#setHeader("Cross-Origin-Opener-Policy", checkPolicy(value, COOP_VALUES, "Opener"));
@@ -761,8 +765,7 @@ export class Response {
    * Werkzeug. Settable with one of the values, or `null` to remove the header.
    */
   get crossOriginEmbedderPolicy(): CrossOriginEmbedderPolicy {
-    const v = this.headers.get("cross-origin-embedder-policy");
-    return v !== undefined && COEP_VALUES.has(v) ? v as CrossOriginEmbedderPolicy : "unsafe-none";
+    return this.#policyHeader("cross-origin-embedder-policy", COEP_VALUES);
   }
   set crossOriginEmbedderPolicy(value: CrossOriginEmbedderPolicy | null) {
     this.#setHeader("Cross-Origin-Embedder-Policy", checkPolicy(value, COEP_VALUES, "Embedder"));
@@ -830,8 +833,26 @@ export class Response {
   }
 
   #writeSetHeader(name: string, value: string | Iterable<string> | null): void {
-    const text = value === null || typeof value === "string" ? value : dumpHeader(value);
+    this.#setUnlessEmpty(
+      name,
+      value === null || typeof value === "string" ? value : dumpHeader(value),
+    );
+  }
+
+  /** Sets a header from a live value's text: `""` (nothing left in it) removes the header. */
+  #setUnlessEmpty(name: string, text: string | null): void {
     this.#setHeader(name, text === "" ? null : text);
+  }
+
+  /** A cross-origin policy header's value: `"unsafe-none"` when absent or not allowed. */
+  #policyHeader<T extends string>(name: string, allowed: ReadonlySet<T>): T {
+    const v = this.headers.get(name);
+    return v !== undefined && (allowed as ReadonlySet<string>).has(v) ? v as T : "unsafe-none" as T;
+  }
+
+  /** A header's value, or `null` when it is absent. */
+  #header(name: string): string | null {
+    return this.headers.get(name) ?? null;
   }
 
   #setHeader(name: string, value: string | null | undefined): void {
