@@ -183,12 +183,7 @@ class TagBytes extends JSONTag {
     return value instanceof Uint8Array;
   }
   toJSON(value: unknown): unknown {
-    const bytes = value as Uint8Array;
-    let binary = "";
-    for (let i = 0; i < bytes.length; i += 0x8000) {
-      binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    }
-    return btoa(binary);
+    return (value as Uint8Array).toBase64();
   }
   toPython(value: unknown): unknown {
     if (typeof value !== "string") {

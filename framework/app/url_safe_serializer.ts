@@ -75,11 +75,7 @@ function bytesRepr(text: string): string {
  * URL-safe base64 without padding, as itsdangerous's `base64_encode`.
  */
 function base64Encode(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+  return bytes.toBase64({ alphabet: "base64url", omitPadding: true });
 }
 
 /**
