@@ -20,15 +20,17 @@ export class ResponseReuse<D> {
   #line = "";
   // The last head's header names and values, flat: name, value, name, value...
   #fields: string[] = [];
-  #derived: D;
   #text: string | undefined = undefined;
   #template: Response | undefined = undefined;
   // The body repeated but no response was kept yet: keep() keeps the next one.
   #wanted = false;
 
+  /** The value derived from the last head; set it when {@linkcode sameHead} says no. */
+  derived: D;
+
   /** @param initial The derived value before any head has been seen. */
   constructor(initial: D) {
-    this.#derived = initial;
+    this.derived = initial;
   }
 
   /**
@@ -66,15 +68,6 @@ export class ResponseReuse<D> {
     this.#template = undefined;
     this.#wanted = false;
     return false;
-  }
-
-  /** The value derived from the last head; set it when {@linkcode sameHead} says no. */
-  get derived(): D {
-    return this.#derived;
-  }
-
-  set derived(value: D) {
-    this.#derived = value;
   }
 
   /**
