@@ -10,6 +10,8 @@ import { Headers } from "../http/headers.ts";
 import { Response, type ResponseInit, type StatusInit } from "../wrappers/response.ts";
 import type { JSONProvider } from "./json_provider.ts";
 import { isPlainObject } from "../gateway/is_plain_object.ts";
+import { isThenable } from "../gateway/is_thenable.ts";
+import { isAsyncIterable, isSyncIterable } from "../wrappers/response_body.ts";
 
 /** Options of {@linkcode viewReturnToResponse}: what Flask reads from the app and request. */
 export interface MakeResponseOptions {
@@ -52,9 +54,7 @@ function isHeaders(value: unknown): value is TupleHeaders {
 
 /** Streamed bodies: a `ReadableStream` or any iterable / async iterable object but bytes. */
 function isStream(value: object): boolean {
-  return value instanceof ReadableStream ||
-    typeof (value as Iterable<unknown>)[Symbol.iterator] === "function" ||
-    typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function";
+  return value instanceof ReadableStream || isSyncIterable(value) || isAsyncIterable(value);
 }
 
 /**
@@ -102,9 +102,7 @@ function typeName(value: unknown): string {
 }
 
 function invalidTypeMessage(endpoint: string | null | undefined, rv: unknown): string {
-  const hint = typeof (rv as { then?: unknown } | null)?.then === "function"
-    ? " (await it before making a response)"
-    : "";
+  const hint = isThenable(rv) ? " (await it before making a response)" : "";
   return `${viewName(endpoint)} did not return a valid response. The return type must be a ` +
     "string, Uint8Array, plain object, array, array with status or headers, Response " +
     "instance (phial or fetch), iterable, async iterable, ReadableStream, or gateway app, " +
