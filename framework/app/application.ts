@@ -801,42 +801,44 @@ export class Application extends Scaffold {
    */
   finalizeRequest(rv: unknown, fromErrorHandler: boolean = false): Response | Promise<Response> {
     const made = this.makeResponse(rv);
-    if (isThenable(made)) return this.#finalizeRequest(made, fromErrorHandler);
-    let response = made;
+    if (isThenable(made)) {
+      return Promise.resolve(made).then((response) => this.#finish(response, fromErrorHandler));
+    }
+    return this.#finish(made, fromErrorHandler);
+  }
+
+  /** `finalizeRequest` once the response is made: `processResponse`, `requestFinished`. */
+  #finish(response: Response, fromErrorHandler: boolean): Response | Promise<Response> {
     try {
       const processed = this.processResponse(response);
-      if (isThenable(processed)) {
-        return this.#finalizeRequest(response, fromErrorHandler, processed);
-      }
+      if (isThenable(processed)) return this.#finishLater(response, processed, fromErrorHandler);
       response = processed;
       if (requestFinished.receivers !== 0) requestFinished.send(this, { response });
     } catch (error) {
-      if (!fromErrorHandler) throw error;
-      this.logException(error, "Request finalizing failed with an error while handling an error");
+      this.#finishFailed(error, fromErrorHandler);
     }
     return response;
   }
 
-  /** `finalizeRequest` once a step gave a promise (of the response, or of `processed`). */
-  async #finalizeRequest(
-    made: Response | PromiseLike<Response>,
+  /** `#finish` once `processResponse` gave a promise. */
+  async #finishLater(
+    response: Response,
+    processed: PromiseLike<Response>,
     fromErrorHandler: boolean,
-    processed?: PromiseLike<Response>,
   ): Promise<Response> {
-    let response = await made;
     try {
-      if (processed !== undefined) {
-        response = await processed;
-        requestFinished.send(this, { response });
-        return response;
-      }
-      response = await this.processResponse(response);
+      response = await processed;
       requestFinished.send(this, { response });
     } catch (error) {
-      if (!fromErrorHandler) throw error;
-      this.logException(error, "Request finalizing failed with an error while handling an error");
+      this.#finishFailed(error, fromErrorHandler);
     }
     return response;
+  }
+
+  /** Throws a finalizing error on, unless finishing an error's response: then logs it. */
+  #finishFailed(error: unknown, fromErrorHandler: boolean): void {
+    if (!fromErrorHandler) throw error;
+    this.logException(error, "Request finalizing failed with an error while handling an error");
   }
 
   /**
