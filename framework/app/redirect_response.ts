@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { escapeHtml } from "../http/exceptions.ts";
+import { redirectPage } from "../http/redirect_page.ts";
 import { Response } from "../wrappers/response.ts";
 
 /**
@@ -31,11 +31,10 @@ export function redirectResponse(
   if (typeof location !== "string") {
     throw new TypeError("redirect(location, code) needs the location as a string");
   }
-  const safe = escapeHtml(location);
-  const html = "<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n" +
-    "<h1>Redirecting...</h1>\n<p>You should be redirected automatically to the target URL: " +
-    `<a href="${safe}">${safe}</a>. If not, click the link.\n`;
-  const response = new responseClass(html, { status: code, mimetype: "text/html" });
+  const response = new responseClass(redirectPage(location), {
+    status: code,
+    mimetype: "text/html",
+  });
   response.headers.set("Location", location);
   return response;
 }

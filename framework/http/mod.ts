@@ -25,3 +25,4 @@ export * from "./mimetypes.ts";
 export * from "./safe_join.ts";
 export * from "./content_security_policy.ts";
 export * from "./adler32.ts";
+export * from "./redirect_page.ts";

@@ -5,7 +5,8 @@
  * @module
  */
 
-import { escapeHtml, HTTPException } from "../http/exceptions.ts";
+import { HTTPException } from "../http/exceptions.ts";
+import { redirectPage } from "../http/redirect_page.ts";
 import type { Environ } from "../gateway/types.ts";
 import { pyRepr } from "../http/python_text.ts";
 import type { Rule } from "./rule.ts";
@@ -45,10 +46,7 @@ export class RequestRedirect extends HTTPException {
    * @returns The HTML body.
    */
   override getBody(_environ?: Environ): string {
-    const href = escapeHtml(this.newUrl);
-    return "<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n" +
-      "<h1>Redirecting...</h1>\n<p>You should be redirected automatically to the target URL: " +
-      `<a href="${href}">${href}</a>. If not, click the link.\n`;
+    return redirectPage(this.newUrl);
   }
 
   /**
