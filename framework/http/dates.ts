@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { pyInt } from "./python_text.ts";
 
 /**
  * Formats a date as an HTTP date (IMF-fixdate), as Werkzeug's `http_date`.
@@ -72,14 +73,6 @@ const ZONES: Record<string, number> = {
   PST: -800,
   PDT: -700,
 };
-const INT_RE = /^\s*[+-]?\d+(?:_\d+)*\s*$/;
-
-/** Python's `int(text)` for the cases that matter here; `undefined` when invalid. */
-function pyInt(text: string | number): number | undefined {
-  if (typeof text === "number") return text;
-  if (!INT_RE.test(text)) return undefined;
-  return parseInt(text.replaceAll("_", ""), 10);
-}
 
 /**
  * Parses an HTTP date (IMF-fixdate, RFC 850 or asctime, and the other forms Werkzeug's

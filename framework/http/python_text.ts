@@ -92,3 +92,25 @@ export function pyRepr(value: unknown): string {
   }
   return out + quoteChar;
 }
+
+const INT_RE = /^\s*[+-]?\d+(?:_\d+)*\s*$/;
+
+/**
+ * Reads an integer as Python's `int(text)` does: surrounding whitespace, an optional sign,
+ * and `_` between digits are allowed.
+ *
+ * @param text The text (a number is returned as it is).
+ * @returns The integer, or `undefined` when `int()` would raise.
+ *
+ * @example
+ * ```ts
+ * import { pyInt } from "./python_text.ts";
+ * pyInt(" +1_000 "); // 1000
+ * pyInt("1.5"); // undefined
+ * ```
+ */
+export function pyInt(text: string | number): number | undefined {
+  if (typeof text === "number") return text;
+  if (!INT_RE.test(text)) return undefined;
+  return parseInt(text.replaceAll("_", ""), 10);
+}

@@ -36,6 +36,7 @@ import { type ETags, parseEtags } from "../http/etags.ts";
 import { EnvironHeaders, type Headers } from "../http/headers.ts";
 import { isWellFormedHost, stripDefaultPort } from "../http/host.ts";
 import { parseListHeader, parseOptionsHeader } from "../http/header_values.ts";
+import { pyInt } from "../http/python_text.ts";
 import { type HeaderSet, parseSetHeader } from "../http/header_set.ts";
 import { MultiDict } from "../http/multi_dict.ts";
 import { type IfRange, parseIfRangeHeader, parseRangeHeader, type Range } from "../http/range.ts";
@@ -96,8 +97,6 @@ const DEFAULT_JSON_MODULE: JSONModule = Object.freeze({
   loads: (data: Uint8Array): unknown => JSON.parse(jsonDecoder.decode(data)),
 });
 const PLAIN_INT_RE = /^-?\d+$/;
-// What Python's int() takes from a header: optional sign, digits, `_` between digits.
-const PY_INT_RE = /^\s*[+-]?\d+(?:_\d+)*\s*$/;
 // What stays percent-encoded in an IRI (Werkzeug's uri_to_iri): controls, space, "%",
 // DEL, and per part the reserved delimiters.
 const ALWAYS_UNSAFE = (() => {
@@ -562,9 +561,7 @@ export class Request {
   /** `Max-Forwards` as a number; `null` when absent or not an integer. */
   get maxForwards(): number | null {
     const value = this.#str("HTTP_MAX_FORWARDS");
-    return value !== undefined && PY_INT_RE.test(value)
-      ? parseInt(value.replaceAll("_", ""), 10)
-      : null;
+    return value === undefined ? null : pyInt(value) ?? null;
   }
 
   /** The preflight's `Access-Control-Request-Headers` as a {@linkcode HeaderSet}, or `null`. */

@@ -17,6 +17,7 @@ import { iriToUri } from "./iri_to_uri.ts";
 import { dumpCookie } from "../http/cookies.ts";
 import { httpDate, parseDate } from "../http/dates.ts";
 import { dumpHeader, parseOptionsHeader } from "../http/header_values.ts";
+import { pyInt } from "../http/python_text.ts";
 import { type HeaderSet, parseSetHeader } from "../http/header_set.ts";
 import { parseCacheControlHeader, ResponseCacheControl } from "../http/cache_control.ts";
 import { type ContentSecurityPolicy, parseCspHeader } from "../http/content_security_policy.ts";
@@ -116,9 +117,6 @@ const COEP_VALUES: ReadonlySet<CrossOriginEmbedderPolicy> = new Set([
   "unsafe-none",
   "require-corp",
 ]);
-
-// What Python's int() takes from a header: optional sign, digits, `_` between digits.
-const PY_INT_RE = /^\s*[+-]?\d+(?:_\d+)*\s*$/;
 
 /** Anything with an `environ` (a `Request`), or an environ itself. */
 export type RequestOrEnviron = Environ | { environ: Environ };
@@ -740,7 +738,7 @@ export class Response {
   /** Access-Control-Max-Age in seconds; `null` when absent or not an integer. Settable. */
   get accessControlMaxAge(): number | null {
     const v = this.headers.get("access-control-max-age");
-    return v !== undefined && PY_INT_RE.test(v) ? parseInt(v.replaceAll("_", ""), 10) : null;
+    return v === undefined ? null : pyInt(v) ?? null;
   }
   set accessControlMaxAge(value: number | null) {
     if (value !== null && !Number.isFinite(value)) {
